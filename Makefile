@@ -1,0 +1,51 @@
+# The two front doors: `make run` and `make test`. Both set themselves up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: setup run test lint typecheck migrations-check browser-deps bench clean
+
+# The stamp is rebuilt whenever the dependency list changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/pathways db upgrade
+	$(BIN)/pathways demo
+	$(BIN)/pathways serve --port $(PORT)
+
+# Debian's chromium drives the browser tests; Playwright never downloads a browser of its own.
+browser-deps:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
+lint: setup
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+# The models and the migrations must agree: upgrade a scratch database, then ask Alembic for a diff.
+migrations-check: setup
+	@tmp=$$(mktemp -d) && \
+	  PATHWAYS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head >/dev/null && \
+	  PATHWAYS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
+	  status=$$?; rm -rf $$tmp; exit $$status
+
+test: setup browser-deps lint typecheck migrations-check
+	$(BIN)/pytest
+
+bench: setup
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) pathways.db pathways.db-*

@@ -1,0 +1,37 @@
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from pathways.config import get_settings
+from pathways.db import make_engine
+from pathways.models import Base
+
+config = context.config
+if config.config_file_name is not None and not config.attributes.get("skip_logging"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def run(connection: Connection) -> None:
+    # render_as_batch: SQLite can only alter a table by copying it; batch mode does that for us.
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+# Callers that already hold a connection (the CLI, the tests) pass it in; otherwise use the settings.
+connection = config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    engine = make_engine(config.attributes.get("url") or get_settings().database_url)
+    with engine.connect() as conn:
+        run(conn)
+    engine.dispose()

@@ -1,0 +1,128 @@
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pathways.config import PACKAGE_DIR, Settings, get_settings
+from pathways.db import Database
+from pathways.errors import AppError
+from pathways.web import render
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: pages work without JavaScript and charts are SVG with attributes.
+    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    b"x-frame-options": b"DENY",
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+}
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/healthz")
+
+
+def error_response(request: Request, status_code: int, message: str) -> Response:
+    if wants_json(request):
+        headers = {"WWW-Authenticate": "Bearer"} if status_code == 401 else None
+        return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
+    if status_code == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return render(request, "error.html", {"status_code": status_code, "message": message}, status_code)
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        parts.append(f"{where}: {error.get('msg', 'is not valid')}" if where else str(error.get("msg")))
+    return "; ".join(parts) or "The request is not valid."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        return error_response(request, exc.status_code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, describe_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "There is no page at this address.", 405: "This address does not accept that method."}
+        message = messages.get(exc.status_code, str(exc.detail))
+        return error_response(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "Something went wrong on our side. The error has been logged.")
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Pathways",
+        summary="Career path resource center for Patient Service Representatives",
+        version="0.1.0",
+        docs_url=None,  # Swagger UI would need third-party script from a CDN; /openapi.json is the contract.
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database or Database(settings.database_url)
+
+    from pathways.auth.routes import router as auth_router
+    from pathways.careers.routes import router as careers_router
+    from pathways.competencies.routes import router as competencies_router
+    from pathways.home.routes import router as home_router
+    from pathways.learning.routes import router as learning_router
+    from pathways.stories.routes import router as stories_router
+
+    for router in (home_router, auth_router, careers_router, competencies_router, learning_router, stories_router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    install_error_handlers(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="pathways_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.secure_cookies or settings.is_production,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,35 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pathways.auth import service
+from pathways.auth.models import User
+from pathways.deps import DbSession
+from pathways.errors import Unauthorized
+
+SIGN_IN_REQUIRED = "Sign in to continue."
+
+
+def optional_user(request: Request, session: DbSession) -> User | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        user = service.user_for_token(session, authorization[7:].strip())
+        if user is None:
+            raise Unauthorized("The API token is not valid or has been revoked.")
+    else:
+        user_id = request.session.get("user_id")
+        user = session.get(User, user_id) if isinstance(user_id, int) else None
+        if user is not None and not user.is_active:
+            user = None
+    request.state.user = user
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized(SIGN_IN_REQUIRED)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]

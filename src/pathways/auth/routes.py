@@ -1,0 +1,64 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from pathways.auth import service
+from pathways.auth.csrf import csrf_token, verify_csrf
+from pathways.auth.dependencies import CurrentUser, OptionalUser
+from pathways.auth.models import AccountRole
+from pathways.auth.schemas import Me
+from pathways.deps import DbSession
+from pathways.web import render
+
+router = APIRouter()
+
+
+def safe_next(target: str | None) -> str:
+    # Only same-site paths: "//evil.example" or "https://..." would turn sign-in into an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+    if user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": ""})
+
+
+@router.post("/login", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+def login(
+    request: Request,
+    session: DbSession,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    user = service.authenticate(session, email, password)
+    if user is None:
+        context = {"next": safe_next(next), "email": email, "error": service.SIGN_IN_FAILED}
+        return render(request, "auth/login.html", context, status_code=400)
+    # A fresh session at sign-in: nothing from before (including the CSRF token) carries over.
+    request.session.clear()
+    request.session["user_id"] = user.id
+    csrf_token(request)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login?signed_out=1", status_code=303)
+
+
+@router.get("/api/v1/me", response_model=Me, tags=["accounts"])
+def me(user: CurrentUser) -> Me:
+    return Me(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        account_role=AccountRole(user.account_role),
+        employee_id=user.employee_id,
+    )

@@ -1,0 +1,127 @@
+"""`pathways`: serve the site, migrate, load content and the demo, and administer accounts."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from pathways import migrate
+from pathways.auth import service as auth_service
+from pathways.auth.models import AccountRole
+from pathways.auth.schemas import NewUser
+from pathways.config import DEV_SECRET_KEY, get_settings
+from pathways.content.loader import load_content
+from pathways.db import Database
+from pathways.errors import AppError
+from pathways.org import demo
+
+app = typer.Typer(
+    help="Pathways: career paths for patient service representatives.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+content_app = typer.Typer(help="The shipped framework in content/.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def database() -> Database:
+    return Database(get_settings().database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date (creates the SQLite file if needed)."""
+    migrate.upgrade(get_settings().database_url)
+    typer.echo("Database is up to date.")
+
+
+@content_app.command("load")
+def content_load(
+    directory: Annotated[Path | None, typer.Option("--dir", help="Folder of content YAML files.")] = None,
+) -> None:
+    """Validate content/ and load it; loading twice changes nothing."""
+    folder = directory or get_settings().content_dir
+    try:
+        with database().transaction() as session:
+            report = load_content(session, folder)
+    except AppError as exc:
+        fail(exc.message)
+    typer.echo(report.summary() if report.changed else "Content is already up to date; nothing changed.")
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """Load the framework and a small demo organisation (2 regions, 6 sites, 40 people)."""
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        with database().transaction() as session:
+            load_content(session, settings.content_dir)
+            loaded = demo.load_demo(session)
+    except AppError as exc:
+        fail(exc.message)
+    if loaded:
+        typer.echo(f"Demo loaded. Sign in as psr_alice@{demo.DEMO_DOMAIN} with password '{demo.DEMO_PASSWORD}'.")
+    else:
+        typer.echo("The demo organisation is already loaded; content is up to date.")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[AccountRole, typer.Option(help="What the account may do.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Add an account. Without --password-stdin it can only use API tokens until a password is set."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        new = NewUser(email=email, name=name, account_role=role, password=password)
+    except ValueError as exc:
+        fail(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc))
+        return
+    try:
+        with database().transaction() as session:
+            user = auth_service.add_user(session, new)
+            linked = " (linked to their employee record)" if user.employee_id else ""
+    except AppError as exc:
+        fail(exc.message)
+    typer.echo(f"Added {new.email} as {role.value}{linked}.", err=True)
+
+
+@token_app.command("create")
+def token_create(email: str) -> None:
+    """Create a personal API token; it is printed once, alone on standard output."""
+    try:
+        with database().transaction() as session:
+            token = auth_service.create_token(session, email)
+    except AppError as exc:
+        fail(exc.message)
+    typer.echo(token)
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the site with Uvicorn."""
+    settings = get_settings()
+    if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
+        fail("PATHWAYS_SECRET_KEY must be set in production.")
+    typer.echo(f"Pathways on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
+    uvicorn.run("pathways.app:create_app", factory=True, host=host, port=port, workers=workers)

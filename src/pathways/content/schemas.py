@@ -1,0 +1,114 @@
+"""The shape of each content/ file; content/README.md describes the same format for editors."""
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+Level = Field(ge=1, le=4)
+
+
+class Item(BaseModel):
+    # A misspelt key is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ScaleLevel(Item):
+    level: int = Level
+    name: str = Field(min_length=1, max_length=60)
+    summary: str = Field(min_length=1)
+
+
+class LevelBehaviour(Item):
+    level: int = Level
+    behaviour: str = Field(min_length=1)
+
+
+class CompetencyItem(Item):
+    code: str = Slug
+    name: str = Field(min_length=1, max_length=120)
+    kind: Literal["framework", "technical"]
+    definition: str = Field(min_length=1)
+    levels: list[LevelBehaviour]
+
+    @field_validator("levels")
+    @classmethod
+    def four_levels_in_order(cls, levels: list[LevelBehaviour]) -> list[LevelBehaviour]:
+        if [lv.level for lv in levels] != [1, 2, 3, 4]:
+            raise ValueError("must list levels 1, 2, 3 and 4, in that order")
+        return levels
+
+
+class Certification(Item):
+    name: str = Field(min_length=1)
+    required: bool
+
+
+class Pay(Item):
+    low: int = Field(gt=0)
+    high: int = Field(gt=0)
+    currency: Literal["USD"]
+    period: Literal["year", "hour"]
+    source: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+
+
+class Outlook(Item):
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+
+
+class RoleItem(Item):
+    code: str = Slug
+    name: str = Field(min_length=1, max_length=120)
+    family: Literal["patient-services", "leadership", "revenue-cycle"]
+    summary: str = Field(min_length=1)
+    responsibilities: list[str] = Field(min_length=1)
+    settings: list[str] = Field(min_length=1)
+    education: list[str]
+    certifications: list[Certification]
+    pay: Pay
+    outlook: Outlook
+    competencies: dict[str, int] = Field(min_length=1)
+    required_courses: list[str] = []
+
+    @field_validator("competencies")
+    @classmethod
+    def levels_on_scale(cls, required: dict[str, int]) -> dict[str, int]:
+        for code, level in required.items():
+            if not 1 <= level <= 4:
+                raise ValueError(f"level for '{code}' must be between 1 and 4, not {level}")
+        return required
+
+
+class PathItem(Item):
+    from_: str = Field(alias="from")
+    to: str
+    typical_months: int = Field(ge=1, le=240)
+    requires: str = Field(min_length=1)
+
+
+class CourseItem(Item):
+    code: str = Field(pattern=r"^[A-Z]{2,6}-[0-9]{2,4}[A-Z]?$")
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1)
+    modality: Literal["e-learning", "classroom", "on-the-job"]
+    hours: Decimal = Field(gt=0, le=200, decimal_places=2)
+    level: int = Level
+    competencies: list[str] = Field(min_length=1)
+    prerequisites: list[str] = []
+    lms_id: str = Field(pattern=r"^https?://\S+$", max_length=300)
+
+
+class StoryItem(Item):
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)
+    title: str = Field(min_length=1, max_length=200)
+    author: str = Field(min_length=1, max_length=120)
+    from_role: str
+    to_role: str
+    months: int = Field(ge=1, le=240)
+    courses: list[str] = []
+    tips: list[str] = []
+    body: str = Field(min_length=1)

@@ -1,0 +1,27 @@
+"""Every table, imported in dependency order, so metadata is complete for Alembic and the app."""
+
+from pathways.auth.models import ApiToken, User
+from pathways.careers.models import PathEdge, Role, RoleCompetency
+from pathways.competencies.models import Competency, CompetencyLevel, ProficiencyLevel
+from pathways.db import Base
+from pathways.learning.models import Completion, Course
+from pathways.org.models import Employee, Region, Site
+from pathways.stories.models import Story
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Competency",
+    "CompetencyLevel",
+    "Completion",
+    "Course",
+    "Employee",
+    "PathEdge",
+    "ProficiencyLevel",
+    "Region",
+    "Role",
+    "RoleCompetency",
+    "Site",
+    "Story",
+    "User",
+]

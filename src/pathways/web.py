@@ -1,0 +1,40 @@
+"""Server-rendered pages: one Jinja environment, and one way to render a page with its common context."""
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from pathways.auth.csrf import CSRF_FIELD, csrf_token
+from pathways.config import PACKAGE_DIR
+
+templates = Jinja2Templates(directory=PACKAGE_DIR / "templates")
+
+
+def hours(value: Decimal | float) -> str:
+    number = float(value)
+    text = f"{number:g}"
+    return f"{text} hour" if number == 1 else f"{text} hours"
+
+
+def money(value: int) -> str:
+    return f"${value:,}"
+
+
+templates.env.filters["hours"] = hours
+templates.env.filters["money"] = money
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    page = {
+        "user": getattr(request.state, "user", None),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+    }
+    page.update(context or {})
+    return templates.TemplateResponse(request, template, page, status_code=status_code)
