@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
-from pathways.errors import AppError
+from pathways.errors import AppError, describe_errors
 from pathways.web import render
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,6 @@ def error_response(request: Request, status_code: int, message: str) -> Response
     return render(request, "error.html", {"status_code": status_code, "message": message}, status_code)
 
 
-def describe_validation(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
-        parts.append(f"{where}: {error.get('msg', 'is not valid')}" if where else str(error.get("msg")))
-    return "; ".join(parts) or "The request is not valid."
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
@@ -74,7 +66,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, describe_validation(exc))
+        return error_response(request, 422, describe_errors(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

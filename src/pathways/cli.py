@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from pathways import migrate
 from pathways.auth import service as auth_service
@@ -14,7 +15,7 @@ from pathways.auth.schemas import NewUser
 from pathways.config import DEV_SECRET_KEY, get_settings
 from pathways.content.loader import load_content
 from pathways.db import Database
-from pathways.errors import AppError
+from pathways.errors import AppError, describe_errors
 from pathways.org import demo
 
 app = typer.Typer(
@@ -90,8 +91,8 @@ def user_add(
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
         new = NewUser(email=email, name=name, account_role=role, password=password)
-    except ValueError as exc:
-        fail(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc))
+    except ValidationError as exc:
+        fail(describe_errors(exc.errors()))
         return
     try:
         with database().transaction() as session:

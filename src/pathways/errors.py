@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import Any
+
 class AppError(Exception):
     """A failure the user can act on: its message is shown to them as it is."""
 
@@ -32,3 +35,13 @@ class Conflict(AppError):
 
 class TooManyRequests(AppError):
     status_code = 429
+
+
+def describe_errors(errors: Sequence[Any]) -> str:
+    """Pydantic's error list as one sentence a person can act on: `field: what is wrong; ...`."""
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        message = str(error.get("msg", "is not valid"))
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "The request is not valid."
