@@ -66,7 +66,7 @@ def session(database: Database) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database: Database) -> Settings:
-    return Settings(database_url=database.url, environment="test", secret_key="test-secret-key")  # noqa: S106
+    return Settings(database_url=database.url, environment="test", secret_key="test-secret-key")
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ def _binary(name: str) -> str:
         return found
     for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
         return str(candidate)
-    raise RuntimeError(f"PostgreSQL's {name} is not installed; the PostgreSQL tests need the server binaries.")
+    raise RuntimeError(
+        f"PostgreSQL's {name} is not installed; the PostgreSQL tests need the server binaries."
+    )
 
 
 def _free_port() -> int:
@@ -65,13 +67,35 @@ def start_cluster() -> Cluster:
     port = _free_port()
     data = directory / "data"
     subprocess.run(
-        [*as_user, _binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        [
+            *as_user,
+            _binary("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
         check=True,
         capture_output=True,
     )
     options = f"-k {directory} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
     subprocess.run(
-        [*as_user, _binary("pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "log"), "-w", "start"],
+        [
+            *as_user,
+            _binary("pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(directory / "log"),
+            "-w",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )

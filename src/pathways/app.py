@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: pages work without JavaScript and charts are SVG with attributes.
-    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    b"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     b"x-frame-options": b"DENY",
     b"x-content-type-options": b"nosniff",
     b"referrer-policy": b"same-origin",
@@ -70,7 +70,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {404: "There is no page at this address.", 405: "This address does not accept that method."}
+        messages = {
+            404: "There is no page at this address.",
+            405: "This address does not accept that method.",
+        }
         message = messages.get(exc.status_code, str(exc.detail))
         return error_response(request, exc.status_code, message)
 
@@ -97,9 +100,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.competencies.routes import router as competencies_router
     from pathways.home.routes import router as home_router
     from pathways.learning.routes import router as learning_router
+    from pathways.plans.routes import router as plans_router
     from pathways.stories.routes import router as stories_router
 
-    for router in (home_router, auth_router, careers_router, competencies_router, learning_router, stories_router):
+    routers = (
+        home_router,
+        auth_router,
+        careers_router,
+        competencies_router,
+        learning_router,
+        stories_router,
+        plans_router,
+    )
+    for router in routers:
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,6 +1,7 @@
 """`pathways`: serve the site, migrate, load content and the demo, and administer accounts."""
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from pathways.content.loader import load_content
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
 from pathways.org import demo
+from pathways.plans import service as plans_service
 
 app = typer.Typer(
     help="Pathways: career paths for patient service representatives.",
@@ -75,7 +77,9 @@ def demo_command() -> None:
     except AppError as exc:
         fail(exc.message)
     if loaded:
-        typer.echo(f"Demo loaded. Sign in as psr_alice@{demo.DEMO_DOMAIN} with password '{demo.DEMO_PASSWORD}'.")
+        typer.echo(
+            f"Demo loaded. Sign in as psr_alice@{demo.DEMO_DOMAIN} with password '{demo.DEMO_PASSWORD}'."
+        )
     else:
         typer.echo("The demo organisation is already loaded; content is up to date.")
 
@@ -85,7 +89,9 @@ def user_add(
     email: str,
     name: Annotated[str, typer.Option(help="Full name.")],
     role: Annotated[AccountRole, typer.Option(help="What the account may do.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
 ) -> None:
     """Add an account. Without --password-stdin it can only use API tokens until a password is set."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
@@ -112,6 +118,36 @@ def token_create(email: str) -> None:
     except AppError as exc:
         fail(exc.message)
     typer.echo(token)
+
+
+@app.command("plan")
+def plan_command(
+    employee: Annotated[str, typer.Option(help="The employee's email.")],
+    role: Annotated[list[str], typer.Option(help="Target role code; repeat for a joint plan.")],
+    hours_per_week: Annotated[float, typer.Option(min=0.5, max=40, help="Learning hours a week.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+) -> None:
+    """The shortest course plan to one or more roles, with a readiness date."""
+    try:
+        with database().transaction() as session:
+            person = plans_service.employee_by_email(session, employee)
+            result = plans_service.optimize(session, person, role, Decimal(str(hours_per_week)))
+    except AppError as exc:
+        fail(exc.message)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    optimal = "proved shortest" if result.proved_optimal else f"best found; bound {result.bound_hours} h"
+    typer.echo(f"{person.name}: {result.course_count} courses, {result.total_hours} h ({optimal})")
+    for course in result.courses:
+        typer.echo(
+            f"  {course.code:<10} {course.hours:>6} h  weeks {course.first_week}-{course.last_week}  "
+            f"{course.title} ({'; '.join(course.reasons)})"
+        )
+    for gap in result.unclosable_gaps:
+        typer.echo(f"  ! {gap.message}")
+    ready = result.readiness_date.isoformat() if result.readiness_date else "not reachable by courses alone"
+    typer.echo(f"Ready by {ready} at {result.hours_per_week} h a week.")
 
 
 @app.command("serve")

@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+
 class AppError(Exception):
     """A failure the user can act on: its message is shown to them as it is."""
 

@@ -34,8 +34,12 @@ def test_sign_in_then_me_then_sign_out(client: TestClient) -> None:
 
 def test_wrong_password_and_unknown_account_get_the_same_message(client: TestClient) -> None:
     token = csrf_from(client.get("/login").text)
-    wrong = client.post("/login", data={"email": "psr_alice@pathways.example", "password": "nope", "csrf_token": token})
-    unknown = client.post("/login", data={"email": "nobody@pathways.example", "password": "nope", "csrf_token": token})
+    wrong = client.post(
+        "/login", data={"email": "psr_alice@pathways.example", "password": "nope", "csrf_token": token}
+    )
+    unknown = client.post(
+        "/login", data={"email": "nobody@pathways.example", "password": "nope", "csrf_token": token}
+    )
     assert wrong.status_code == unknown.status_code == 400
     message = "That email and password do not match an account."
     assert message in wrong.text and message in unknown.text
@@ -44,7 +48,9 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client: TestCli
 
 def test_sign_in_without_csrf_token_is_refused(client: TestClient) -> None:
     client.get("/login")
-    response = client.post("/login", data={"email": "psr_alice@pathways.example", "password": "pathways-demo"})
+    response = client.post(
+        "/login", data={"email": "psr_alice@pathways.example", "password": "pathways-demo"}
+    )
     assert response.status_code == 403
     assert "did not come from Pathways" in response.text
     assert client.get("/api/v1/me").status_code == 401
@@ -67,8 +73,12 @@ def test_next_never_leaves_the_site(client: TestClient) -> None:
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
         response = client.post(
             "/login",
-            data={"email": "psr_alice@pathways.example", "password": "pathways-demo", "csrf_token": token,
-                  "next": target},
+            data={
+                "email": "psr_alice@pathways.example",
+                "password": "pathways-demo",
+                "csrf_token": token,
+                "next": target,
+            },
             follow_redirects=False,
         )
         assert response.headers["location"] == "/"

@@ -96,3 +96,18 @@ def test_content_load_reports_problems_and_loads_nothing(cli_url: str, tmp_path:
     assert code == 0 and "courses:" in out and "new" in out
     code, out, _ = run("content", "load")
     assert code == 0 and out.strip() == "Content is already up to date; nothing changed."
+
+
+def test_plan_command(cli_url: str) -> None:
+    assert run("demo")[0] == 0
+    code, out, err = run("plan", "--employee", "psr_alice@pathways.example", "--role", "psr-2-site-lead")
+    assert code == 0, err
+    assert "Alice Moreno:" in out and "(proved shortest)" in out and "Ready by " in out
+    code, out, _ = run("plan", "--employee", "psr_alice@pathways.example", "--role", "psr-2", "--json")
+    assert code == 0
+    import json
+
+    plan = json.loads(out)
+    assert plan["roles"] == ["psr-2"] and plan["proved_optimal"] is True
+    code, _, err = run("plan", "--employee", "ghost@pathways.example", "--role", "psr-2")
+    assert code == 1 and "No employee with email ghost@pathways.example" in err

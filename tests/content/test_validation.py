@@ -89,11 +89,15 @@ def test_wrong_value_points_at_the_key(content: Path) -> None:
 
 def test_level_out_of_range(content: Path) -> None:
     (content / "roles.yaml").write_text(
-        (content / "roles.yaml").read_text().replace("  competencies:\n", "  competencies:\n    juggling: 7\n", 1)
+        (content / "roles.yaml")
+        .read_text()
+        .replace("  competencies:\n", "  competencies:\n    juggling: 7\n", 1)
     )
     line = line_of(content, "roles.yaml", "juggling: 7")
     found = problems(content)
-    assert any(p.startswith(f"content/roles.yaml:{line}: competencies") and "between 1 and 4" in p for p in found)
+    assert any(
+        p.startswith(f"content/roles.yaml:{line}: competencies") and "between 1 and 4" in p for p in found
+    )
 
 
 def test_competency_needs_four_levels(content: Path) -> None:
@@ -104,7 +108,12 @@ def test_competency_needs_four_levels(content: Path) -> None:
 
 def test_unknown_competency_in_a_course(content: Path) -> None:
     line = line_of(content, "courses.yaml", "competencies: [privacy-compliance]")
-    edit(content, "courses.yaml", "competencies: [privacy-compliance]", "competencies: [juggling, privacy-compliance]")
+    edit(
+        content,
+        "courses.yaml",
+        "competencies: [privacy-compliance]",
+        "competencies: [juggling, privacy-compliance]",
+    )
     [problem] = problems(content)
     assert problem.startswith(f"content/courses.yaml:{line}: ")
     assert problem.endswith("competencies: unknown competency 'juggling'")

@@ -73,7 +73,9 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 
 def revoke_tokens(session: Session, user: User) -> int:
-    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
     count = 0
     for token in tokens:
         token.revoked_at = dt.datetime.now(dt.UTC)

@@ -22,7 +22,9 @@ def _line(located: Located[BaseModel], key: str) -> str:
     return located.where.rsplit(":", 1)[0] + f":{line}"
 
 
-def _unknown(located: Located[BaseModel], key: str, codes: Iterable[str], known: set[str], kind: str) -> list[str]:
+def _unknown(
+    located: Located[BaseModel], key: str, codes: Iterable[str], known: set[str], kind: str
+) -> list[str]:
     return [f"{_line(located, key)}: {key}: unknown {kind} '{code}'" for code in codes if code not in known]
 
 
@@ -52,7 +54,9 @@ def cross_check(content: Content) -> list[str]:
     problems: list[str] = []
     levels = [s.item.level for s in content.scale]
     if levels != [1, 2, 3, 4]:
-        problems.append(f"content/scale.yaml:1: the scale must list levels 1, 2, 3 and 4 in order, not {levels}")
+        problems.append(
+            f"content/scale.yaml:1: the scale must list levels 1, 2, 3 and 4 in order, not {levels}"
+        )
     competencies = _duplicates(content.competencies, "code", problems)
     courses = _duplicates(content.courses, "code", problems)
     roles = _duplicates(content.roles, "code", problems)
@@ -75,7 +79,9 @@ def cross_check(content: Content) -> list[str]:
         if path.item.from_ == path.item.to:
             problems.append(f"{path.where}: a move must go to another role")
         if pair in edges:
-            problems.append(f"{path.where}: the move {pair[0]} -> {pair[1]} is listed twice (first at {edges[pair]})")
+            problems.append(
+                f"{path.where}: the move {pair[0]} -> {pair[1]} is listed twice (first at {edges[pair]})"
+            )
         edges.setdefault(pair, path.where)
     for story in content.stories:
         problems += _unknown(story, "from_role", [story.item.from_role], roles, "role")

@@ -33,7 +33,8 @@ class LoadReport:
     def summary(self) -> str:
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         return "; ".join(
-            f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated, {self.unchanged[kind]} unchanged"
+            f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated, "
+            f"{self.unchanged[kind]} unchanged"
             for kind in kinds
         )
 
@@ -169,7 +170,9 @@ def _load_roles(
             if competency_id in current:
                 changed |= assign(current[competency_id], {"level": level, "position": rank})
             else:
-                obj.requirements.append(RoleCompetency(competency_id=competency_id, level=level, position=rank))
+                obj.requirements.append(
+                    RoleCompetency(competency_id=competency_id, level=level, position=rank)
+                )
                 changed = True
         for requirement in [r for r in obj.requirements if r.competency_id not in wanted_ids]:
             obj.requirements.remove(requirement)

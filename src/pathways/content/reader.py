@@ -20,7 +20,7 @@ FILES: dict[str, type[BaseModel]] = {
 }
 
 M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
 class ContentError(BadRequest):
@@ -52,7 +52,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Located(Generic[T]):
     item: T
     where: str  # "content/roles.yaml:12"
@@ -71,7 +71,8 @@ class Content:
 
 def _line_of(raw: LineMap, loc: tuple[Any, ...]) -> int:
     # Walk as deep into the item as the error's location goes, keeping the last line we know.
-    line, node = raw.line, raw
+    line = raw.line
+    node: Any = raw
     for part in loc:
         if isinstance(node, LineMap) and part in node.key_lines:
             line = node.key_lines[part]

@@ -45,8 +45,12 @@ class Person:
 # The people the README and the tests talk about, by what their name says of their access.
 NAMED = [
     Person("mgr_maria", "Maria Okafor", "patient-access-manager", "NV-HOSP-02", None, 12, 4, None),
-    Person("sup_carl", "Carl Lindqvist", "supervisor", "NV-PSC-01", "mgr_maria", 9, 3, AccountRole.SUPERVISOR),
-    Person("lead_bea", "Bea Tanaka", "psr-2-site-lead", "NV-PSC-01", "sup_carl", 5, 1.5, AccountRole.SITE_LEAD),
+    Person(
+        "sup_carl", "Carl Lindqvist", "supervisor", "NV-PSC-01", "mgr_maria", 9, 3, AccountRole.SUPERVISOR
+    ),
+    Person(
+        "lead_bea", "Bea Tanaka", "psr-2-site-lead", "NV-PSC-01", "sup_carl", 5, 1.5, AccountRole.SITE_LEAD
+    ),
     Person("psr_alice", "Alice Moreno", "psr-1", "NV-PSC-01", "sup_carl", 1.2, 1.2, AccountRole.EMPLOYEE),
     Person("trainer_tina", "Tina Haddad", "psr-2", "NV-HOSP-02", "sup_carl", 6, 4, AccountRole.TRAINER),
     Person("sup_sam", "Sam Whitfield", "supervisor", "GC-PSC-01", "mgr_maria", 8, 2, AccountRole.SUPERVISOR),
@@ -54,10 +58,50 @@ NAMED = [
 ]
 ADMIN = ("admin_ada", "Ada Fernsby")
 
-FIRST = "Jordan Priya Marcus Lena Tomas Grace Imani Diego Noor Ellis Hana Omar Ruth Kofi Mila Sanjay Tess Yusuf".split()
-LAST = "Abara Bright Castillo Dunmore Eklund Fairlie Gallo Hoshino Iverson Jaramillo Kerr Lomax Mbeki Nakamura".split()
+FIRST = [
+    "Jordan",
+    "Priya",
+    "Marcus",
+    "Lena",
+    "Tomas",
+    "Grace",
+    "Imani",
+    "Diego",
+    "Noor",
+    "Ellis",
+    "Hana",
+    "Omar",
+    "Ruth",
+    "Kofi",
+    "Mila",
+    "Sanjay",
+    "Tess",
+    "Yusuf",
+]
+LAST = [
+    "Abara",
+    "Bright",
+    "Castillo",
+    "Dunmore",
+    "Eklund",
+    "Fairlie",
+    "Gallo",
+    "Hoshino",
+    "Iverson",
+    "Jaramillo",
+    "Kerr",
+    "Lomax",
+    "Mbeki",
+    "Nakamura",
+]
 # How the generated staff spread over job roles: mostly front-line PSRs.
-ROLE_MIX = ["psr-1"] * 12 + ["psr-2"] * 10 + ["psr-2-site-lead"] * 3 + ["psr-2-float"] * 3 + ["billing-specialist"] * 2
+ROLE_MIX = (
+    ["psr-1"] * 12
+    + ["psr-2"] * 10
+    + ["psr-2-site-lead"] * 3
+    + ["psr-2-float"] * 3
+    + ["billing-specialist"] * 2
+)
 GENERATED = 33
 
 
@@ -82,7 +126,9 @@ def _people(rng: random.Random) -> list[Person]:
         years = round(rng.uniform(0.3, 10), 1)
         key = name.lower().replace(" ", ".")
         role = rng.choice(ROLE_MIX)
-        people.append(Person(key, name, role, site[0], manager, years, round(min(years, rng.uniform(0.2, 4)), 1), None))
+        people.append(
+            Person(key, name, role, site[0], manager, years, round(min(years, rng.uniform(0.2, 4)), 1), None)
+        )
     return people
 
 
@@ -101,8 +147,15 @@ def _completions(
             done.add(course.code)
             when = employee.hire_date + dt.timedelta(days=rng.randint(7, span - 1) if span > 8 else 1)
             score = rng.randint(72, 100) if course.modality == "e-learning" else None
-            history.append(Completion(employee_id=employee.id, course_id=course.id, completed_at=min(when, today),
-                                      score=score, source="demo"))
+            history.append(
+                Completion(
+                    employee_id=employee.id,
+                    course_id=course.id,
+                    completed_at=min(when, today),
+                    score=score,
+                    source="demo",
+                )
+            )
     return history
 
 
@@ -126,15 +179,20 @@ def load_demo(session: Session, today: dt.date | None = None, seed: int = 7) -> 
     if demo_loaded(session):
         return False
     today = today or dt.date.today()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
     roles = {r.code: r for r in session.scalars(select(Role))}
     regions = {code: Region(code=code, name=name) for code, name in REGIONS}
     session.add_all(regions.values())
     session.flush()
     sites = {}
     for code, name, site_type, city, region in SITES:
-        sites[code] = Site(code=code, name=name, site_type=site_type.value, city=city,
-                           region_id=regions[REGIONS[region][0]].id)
+        sites[code] = Site(
+            code=code,
+            name=name,
+            site_type=site_type.value,
+            city=city,
+            region_id=regions[REGIONS[region][0]].id,
+        )
     session.add_all(sites.values())
     session.flush()
     employees: dict[str, Employee] = {}
@@ -154,10 +212,23 @@ def load_demo(session: Session, today: dt.date | None = None, seed: int = 7) -> 
         session.flush()
         employees[person.key] = employee
         if person.account is not None:
-            session.add(User(email=employee.email, name=person.name, account_role=person.account.value,
-                             password_hash=hash_password(DEMO_PASSWORD), employee_id=employee.id))
-    session.add(User(email=_email(ADMIN[0]), name=ADMIN[1], account_role=AccountRole.ADMIN.value,
-                     password_hash=hash_password(DEMO_PASSWORD)))
+            session.add(
+                User(
+                    email=employee.email,
+                    name=person.name,
+                    account_role=person.account.value,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    employee_id=employee.id,
+                )
+            )
+    session.add(
+        User(
+            email=_email(ADMIN[0]),
+            name=ADMIN[1],
+            account_role=AccountRole.ADMIN.value,
+            password_hash=hash_password(DEMO_PASSWORD),
+        )
+    )
     courses = _in_prerequisite_order(
         list(session.scalars(select(Course).options(selectinload(Course.prerequisites))))
     )

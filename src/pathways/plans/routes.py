@@ -1,0 +1,77 @@
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.auth.csrf import verify_csrf
+from pathways.auth.dependencies import CurrentUser
+from pathways.auth.models import User
+from pathways.auth.permissions import ensure_can_view_employee
+from pathways.careers.models import Role
+from pathways.deps import DbSession
+from pathways.errors import BadRequest
+from pathways.org.models import Employee
+from pathways.plans import service
+from pathways.plans.schemas import OptimizeRequest, PlanOut
+from pathways.web import render
+
+router = APIRouter()
+
+NO_EMPLOYEE_RECORD = "Your account is not linked to an employee record, so name the employee to plan for."
+
+
+def whose_plan(session: Session, user: User, employee_id: int | None) -> Employee:
+    if employee_id is None:
+        if user.employee_id is None:
+            raise BadRequest(NO_EMPLOYEE_RECORD)
+        employee_id = user.employee_id
+    employee = service.employee_by_id(session, employee_id)
+    ensure_can_view_employee(session, user, employee)
+    return employee
+
+
+@router.post(
+    "/api/v1/plans/optimize",
+    response_model=PlanOut,
+    tags=["planning"],
+    dependencies=[Depends(verify_csrf)],
+    summary="The shortest course plan to one or more target roles, with a readiness date",
+)
+def optimize(body: OptimizeRequest, user: CurrentUser, session: DbSession) -> PlanOut:
+    employee = whose_plan(session, user, body.employee_id)
+    return service.optimize(session, employee, body.roles, body.hours_per_week, body.in_progress)
+
+
+def parse_hours(raw: str) -> Decimal:
+    try:
+        hours = Decimal(raw)
+    except InvalidOperation:
+        raise BadRequest(f"Hours per week must be a number, not '{raw}'.") from None
+    if not hours.is_finite() or not Decimal("0.5") <= hours <= 40:
+        raise BadRequest("Hours per week must be between 0.5 and 40.")
+    return hours
+
+
+@router.get("/plans", response_class=HTMLResponse, include_in_schema=False)
+def plan_page(
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    role: Annotated[list[str], Query(max_length=5)] = [],  # noqa: B006 - FastAPI copies defaults
+    hours: Annotated[str, Query(max_length=10)] = "3",
+    employee_id: int | None = None,
+) -> HTMLResponse:
+    roles = list(session.scalars(select(Role).order_by(Role.position)))
+    context: dict[str, object] = {"roles": roles, "chosen": role, "hours": hours, "employee_id": employee_id}
+    try:
+        employee = whose_plan(session, user, employee_id)
+        context["employee"] = employee
+        if role:
+            context["result"] = service.optimize(session, employee, role, parse_hours(hours))
+    except BadRequest as exc:
+        context["error"] = exc.message
+        return render(request, "plans/plan.html", context, status_code=400)
+    return render(request, "plans/plan.html", context)

@@ -1,0 +1,155 @@
+"""Loads what the planner needs from the database and turns its answer into something to show.
+
+The planner itself (pathways.planning) is pure; this is the thin layer that feeds it.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from pathways.careers.models import Role, RoleCompetency
+from pathways.competencies import evidence
+from pathways.errors import BadRequest, NotFound
+from pathways.learning.models import Course
+from pathways.org.models import Employee
+from pathways.planning import model as planning
+from pathways.planning.planner import PlanWithSchedule, plan_for
+from pathways.plans.schemas import GapOut, MissingCourseOut, PlannedCourseOut, PlanOut
+
+
+def catalog(session: Session) -> tuple[dict[str, planning.Course], dict[str, Course]]:
+    query = select(Course).options(selectinload(Course.competencies), selectinload(Course.prerequisites))
+    rows = {course.code: course for course in session.scalars(query)}
+    courses = {
+        code: planning.Course(
+            code=code,
+            hours=course.hours,
+            level=course.level,
+            competencies=frozenset(c.code for c in course.competencies),
+            prerequisites=tuple(p.code for p in course.prerequisites),
+        )
+        for code, course in rows.items()
+    }
+    return courses, rows
+
+
+def targets(session: Session, codes: list[str]) -> list[planning.Target]:
+    unique = list(dict.fromkeys(codes))
+    query = (
+        select(Role)
+        .where(Role.code.in_(unique))
+        .options(
+            selectinload(Role.requirements).selectinload(RoleCompetency.competency),
+            selectinload(Role.required_courses),
+        )
+    )
+    roles = {role.code: role for role in session.scalars(query)}
+    unknown = [code for code in unique if code not in roles]
+    if unknown:
+        raise NotFound(f"No role with code {', '.join(repr(c) for c in unknown)}.")
+    return [
+        planning.Target(
+            code=code,
+            competencies={r.competency.code: r.level for r in roles[code].requirements},
+            required_courses=frozenset(c.code for c in roles[code].required_courses),
+        )
+        for code in unique
+    ]
+
+
+def learner(session: Session, employee: Employee, in_progress: list[str]) -> planning.Learner:
+    found = evidence.course_evidence(session, employee.id)
+    return planning.Learner(
+        completed=frozenset(evidence.completed_courses(session, employee.id)),
+        levels=evidence.current_levels(found),
+        in_progress=frozenset(in_progress),
+    )
+
+
+def optimize(
+    session: Session,
+    employee: Employee,
+    role_codes: list[str],
+    hours_per_week: Decimal = Decimal(3),
+    in_progress: list[str] | None = None,
+    today: dt.date | None = None,
+) -> PlanOut:
+    courses, rows = catalog(session)
+    unknown = [code for code in in_progress or [] if code not in courses]
+    if unknown:
+        raise BadRequest(f"in_progress: no course with code {', '.join(repr(c) for c in unknown)}.")
+    result = plan_for(
+        courses,
+        learner(session, employee, in_progress or []),
+        targets(session, role_codes),
+        start=today or dt.date.today(),
+        hours_per_week=hours_per_week,
+    )
+    return describe(employee.id, result, rows)
+
+
+def describe(employee_id: int, result: PlanWithSchedule, rows: dict[str, Course]) -> PlanOut:
+    plan, schedule = result.plan, result.schedule
+    placed = {s.code: s for s in schedule.courses}
+    courses = []
+    for planned in plan.courses:
+        slot = placed[planned.code]
+        courses.append(
+            PlannedCourseOut(
+                code=planned.code,
+                title=rows[planned.code].title,
+                hours=float(planned.hours),
+                level=planned.level,
+                modality=rows[planned.code].modality,
+                in_progress=planned.in_progress,
+                reasons=[str(reason) for reason in planned.reasons],
+                serves=sorted(planned.targets),
+                first_week=slot.start_week,
+                last_week=slot.end_week,
+                starts_on=schedule.start + dt.timedelta(weeks=slot.start_week - 1),
+                ends_on=schedule.start + dt.timedelta(weeks=slot.end_week, days=-1),
+            )
+        )
+    return PlanOut(
+        employee_id=employee_id,
+        roles=list(plan.targets),
+        hours_per_week=float(schedule.hours_per_week),
+        courses=courses,
+        total_hours=float(plan.total_hours),
+        course_count=len(plan.courses),
+        proved_optimal=plan.proved_optimal,
+        bound_hours=float(plan.bound_hours),
+        solver_status=plan.status,
+        solve_ms=round(plan.solve_seconds * 1000, 1),
+        weeks_needed=schedule.weeks_needed,
+        readiness_date=result.readiness_date,
+        shared_courses=[c.code for c in plan.shared],
+        unclosable_gaps=[
+            GapOut(
+                competency=g.competency,
+                required_level=g.required_level,
+                current_level=g.current_level,
+                role=g.target,
+                best_course_level=g.best_course_level,
+                message=str(g),
+            )
+            for g in plan.unclosable
+        ],
+        missing_courses=[MissingCourseOut(code=m.code, role=m.target, message=str(m)) for m in plan.missing],
+    )
+
+
+def employee_by_id(session: Session, employee_id: int) -> Employee:
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound(f"No employee with id {employee_id}.")
+    return employee
+
+
+def employee_by_email(session: Session, email: str) -> Employee:
+    employee = session.scalar(select(Employee).where(Employee.email == email.strip().lower()))
+    if employee is None:
+        raise NotFound(f"No employee with email {email.strip().lower()}.")
+    return employee

@@ -1,0 +1,105 @@
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from pathways.careers.models import Role
+from pathways.competencies.evidence import completed_courses
+from pathways.org.models import Employee
+from tests.helpers import page_csrf, sign_in
+
+
+def employee_id(session: Session, key: str) -> int:
+    found = session.scalar(select(Employee.id).where(Employee.email == f"{key}@pathways.example"))
+    assert found is not None
+    return found
+
+
+def optimize(client: TestClient, **body: object) -> tuple[int, dict]:
+    response = client.post("/api/v1/plans/optimize", json=body, headers={"X-CSRF-Token": page_csrf(client)})
+    return response.status_code, response.json()
+
+
+def test_alice_plans_for_site_lead(client: TestClient, session: Session) -> None:
+    sign_in(client, "psr_alice")
+    status, plan = optimize(client, roles=["psr-2-site-lead"])
+    assert status == 200, plan
+    assert plan["proved_optimal"] is True
+    assert plan["course_count"] == len(plan["courses"]) > 0
+    assert abs(plan["total_hours"] - sum(c["hours"] for c in plan["courses"])) < 0.01
+    assert all(c["reasons"] for c in plan["courses"])
+    assert plan["readiness_date"] is not None
+    done = completed_courses(session, employee_id(session, "psr_alice"))
+    planned = [c["code"] for c in plan["courses"]]
+    assert not done & set(planned), "a completed course was planned again"
+    role = session.scalars(select(Role).where(Role.code == "psr-2-site-lead")).one()
+    session.refresh(role, ["required_courses"])
+    for course in role.required_courses:
+        assert course.code in planned or course.code in done
+    # Prerequisites first: each course's first week is no earlier than any earlier course's first week.
+    weeks = [c["first_week"] for c in plan["courses"]]
+    assert weeks == sorted(weeks)
+
+
+def test_joint_plan_names_shared_courses_and_a_bigger_budget_is_sooner(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    _, lead = optimize(client, roles=["psr-2-site-lead"])
+    _, joint = optimize(client, roles=["psr-2-site-lead", "psr-2-float"])
+    assert joint["total_hours"] >= lead["total_hours"]
+    assert joint["shared_courses"]
+    assert all(set(c["serves"]) == {"psr-2-site-lead", "psr-2-float"} for c in joint["courses"]
+               if c["code"] in joint["shared_courses"])  # fmt: skip
+    _, faster = optimize(client, roles=["psr-2-site-lead"], hours_per_week=6)
+    assert [c["code"] for c in faster["courses"]] == [c["code"] for c in lead["courses"]]
+    assert faster["readiness_date"] < lead["readiness_date"]
+    assert faster["weeks_needed"] < lead["weeks_needed"]
+
+
+def test_bad_input_gets_a_clear_message(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    status, body = optimize(client, roles=["astronaut"])
+    assert status == 404 and body["detail"] == "No role with code 'astronaut'."
+    status, body = optimize(client, roles=[])
+    assert status == 422 and body["detail"].startswith("roles: List should have at least 1 item")
+    status, body = optimize(client, roles=["psr-2"], hours_per_week=0)
+    assert status == 422 and "hours_per_week" in body["detail"]
+    status, body = optimize(client, roles=["psr-2"], in_progress=["NOPE-999"])
+    assert status == 400 and "NOPE-999" in body["detail"]
+
+
+def test_session_callers_need_the_csrf_header(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    response = client.post("/api/v1/plans/optimize", json={"roles": ["psr-2"]})
+    assert response.status_code == 403
+
+
+def test_scope(client: TestClient, session: Session) -> None:
+    alice, dan = employee_id(session, "psr_alice"), employee_id(session, "outsider_dan")
+    sign_in(client, "psr_alice")
+    assert optimize(client, roles=["psr-2"], employee_id=dan)[0] == 403
+    client.cookies.clear()
+    sign_in(client, "sup_carl")
+    assert optimize(client, roles=["psr-2"], employee_id=alice)[0] == 200
+    assert optimize(client, roles=["psr-2"], employee_id=dan)[0] == 403
+    client.cookies.clear()
+    sign_in(client, "lead_bea")
+    assert optimize(client, roles=["psr-2"], employee_id=alice)[0] == 200
+    assert optimize(client, roles=["psr-2"], employee_id=dan)[0] == 403
+    client.cookies.clear()
+    sign_in(client, "admin_ada")
+    status, body = optimize(client, roles=["psr-2"])
+    assert status == 400 and "not linked to an employee record" in body["detail"]
+    assert optimize(client, roles=["psr-2"], employee_id=dan)[0] == 200
+    assert optimize(client, roles=["psr-2"], employee_id=999_999)[0] == 404
+
+
+def test_plan_page(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    page = client.get("/plans?role=psr-2-site-lead&hours=4")
+    assert page.status_code == 200
+    assert "could be ready by" in page.text
+    assert "proved to be the fewest hours possible" in page.text
+    bad = client.get("/plans?role=psr-2&hours=lots")
+    assert bad.status_code == 400
+    assert "Hours per week must be a number, not &#39;lots&#39;." in bad.text
+    empty = client.get("/plans")
+    assert empty.status_code == 200 and "Target roles" in empty.text
