@@ -54,7 +54,9 @@ class RoleCompetency(Base):
     __tablename__ = "role_competencies"
 
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True)
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
+    )
     level: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(default=0)
 

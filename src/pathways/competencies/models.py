@@ -37,7 +37,9 @@ class CompetencyLevel(Base):
 
     __tablename__ = "competency_levels"
 
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
+    )
     level: Mapped[int] = mapped_column(ForeignKey("proficiency_levels.level"), primary_key=True)
     behaviour: Mapped[str] = mapped_column(Text)
 
