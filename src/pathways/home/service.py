@@ -1,0 +1,139 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from pathways.auth.models import User
+from pathways.careers.models import PathEdge, Role
+from pathways.learning.models import Completion, Course
+from pathways.org.models import Employee, Site
+
+RECENT_COMPLETIONS = 5
+
+
+@dataclass(frozen=True)
+class RequiredCourse:
+    course: Course
+    completed_on: dt.date | None
+
+    @property
+    def done(self) -> bool:
+        return self.completed_on is not None
+
+
+@dataclass(frozen=True)
+class EmployeeHome:
+    employee: Employee
+    role: Role
+    site: Site
+    time_in_role: str
+    next_moves: list[PathEdge]
+    completed_count: int
+    recent_completions: list[Completion]
+    required_courses: list[RequiredCourse]
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for item in self.required_courses if item.done)
+
+
+@dataclass(frozen=True)
+class GenericHome:
+    # Accounts with no employee record (an administrator, a trainer from outside): a way into the content.
+    entry_roles: list[Role]
+
+
+def describe_duration(start: dt.date, today: dt.date) -> str:
+    months = (today.year - start.year) * 12 + today.month - start.month - (1 if today.day < start.day else 0)
+    if months < 1:
+        return "less than a month"
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year" + ("s" if years > 1 else ""))
+    if months:
+        parts.append(f"{months} month" + ("s" if months > 1 else ""))
+    return " and ".join(parts)
+
+
+def load_employee(session: Session, employee_id: int) -> Employee | None:
+    statement = (
+        select(Employee)
+        .where(Employee.id == employee_id)
+        .options(
+            joinedload(Employee.role).selectinload(Role.required_courses),
+            joinedload(Employee.site).joinedload(Site.region),
+        )
+    )
+    return session.scalars(statement).unique().one_or_none()
+
+
+def next_moves(session: Session, role: Role) -> list[PathEdge]:
+    statement = (
+        select(PathEdge)
+        .where(PathEdge.from_role_id == role.id)
+        .options(joinedload(PathEdge.to_role))
+        .order_by(PathEdge.typical_months, PathEdge.id)
+    )
+    return list(session.scalars(statement))
+
+
+def recent_completions(
+    session: Session, employee: Employee, limit: int = RECENT_COMPLETIONS
+) -> list[Completion]:
+    statement = (
+        select(Completion)
+        .where(Completion.employee_id == employee.id)
+        .options(joinedload(Completion.course))
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def completed_course_count(session: Session, employee: Employee) -> int:
+    # Distinct courses: retaking a course (a yearly privacy refresher) does not count it twice.
+    statement = select(func.count(func.distinct(Completion.course_id))).where(
+        Completion.employee_id == employee.id
+    )
+    return session.scalar(statement) or 0
+
+
+def required_course_status(
+    session: Session, employee: Employee, courses: list[Course]
+) -> list[RequiredCourse]:
+    if not courses:
+        return []
+    statement = (
+        select(Completion.course_id, func.max(Completion.completed_at))
+        .where(Completion.employee_id == employee.id, Completion.course_id.in_([c.id for c in courses]))
+        .group_by(Completion.course_id)
+    )
+    latest = {course_id: completed for course_id, completed in session.execute(statement)}
+    return [RequiredCourse(course, latest.get(course.id)) for course in courses]
+
+
+def entry_roles(session: Session) -> list[Role]:
+    # Roles nobody moves into from another role: where a career in the lattice starts.
+    has_source = select(PathEdge.to_role_id)
+    return list(
+        session.scalars(select(Role).where(Role.id.not_in(has_source)).order_by(Role.position, Role.name))
+    )
+
+
+def home_for(session: Session, user: User, today: dt.date | None = None) -> EmployeeHome | GenericHome:
+    employee = load_employee(session, user.employee_id) if user.employee_id is not None else None
+    if employee is None:
+        return GenericHome(entry_roles(session))
+    today = today or dt.date.today()
+    return EmployeeHome(
+        employee=employee,
+        role=employee.role,
+        site=employee.site,
+        time_in_role=describe_duration(employee.role_since, today),
+        next_moves=next_moves(session, employee.role),
+        completed_count=completed_course_count(session, employee),
+        recent_completions=recent_completions(session, employee),
+        required_courses=required_course_status(session, employee, employee.role.required_courses),
+    )
