@@ -99,9 +99,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.careers.routes import router as careers_router
     from pathways.competencies.routes import router as competencies_router
     from pathways.home.routes import router as home_router
+    from pathways.inbox.routes import router as inbox_router
     from pathways.learning.routes import router as learning_router
     from pathways.plans.routes import router as plans_router
+    from pathways.practice.routes import router as practice_router
     from pathways.stories.routes import router as stories_router
+    from pathways.trackers.routes import router as trackers_router
+    from pathways.xapi.routes import router as xapi_router
 
     routers = (
         home_router,
@@ -111,6 +115,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         learning_router,
         stories_router,
         plans_router,
+        inbox_router,
+        trackers_router,
+        xapi_router,
+        practice_router,
     )
     for router in routers:
         app.include_router(router)

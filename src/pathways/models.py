@@ -2,8 +2,16 @@
 
 from pathways.auth.models import ApiToken, User
 from pathways.careers.models import PathEdge, Role, RoleCompetency
-from pathways.competencies.models import Competency, CompetencyLevel, ProficiencyLevel
+from pathways.competencies.models import (
+    Competency,
+    CompetencyLevel,
+    CompetencyRating,
+    EvidenceRecord,
+    Observation,
+    ProficiencyLevel,
+)
 from pathways.db import Base
+from pathways.inbox.models import Notification
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site
 from pathways.stories.models import Story
@@ -13,9 +21,13 @@ __all__ = [
     "Base",
     "Competency",
     "CompetencyLevel",
+    "CompetencyRating",
     "Completion",
     "Course",
     "Employee",
+    "EvidenceRecord",
+    "Notification",
+    "Observation",
     "PathEdge",
     "ProficiencyLevel",
     "Region",

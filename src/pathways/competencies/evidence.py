@@ -1,4 +1,9 @@
-"""What an employee's record shows of each competency: the evidence behind their current level."""
+"""What an employee's record shows of each competency, and the level it adds up to.
+
+The rule (shared by the tracker, the planner and bench strength): the current level is the most recent
+manager rating where there is one; otherwise the highest level evidenced by completed courses,
+site-lead observations or other evidence (the practice desk). Self-ratings are shown, never counted.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.competencies.models import Competency
+from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.learning.models import Completion, Course, course_competencies
 
 
@@ -14,9 +19,18 @@ from pathways.learning.models import Completion, Course, course_competencies
 class Evidence:
     competency: str
     level: int
-    source: str  # "course" for now; ratings, observations and the practice desk join later
-    detail: str  # what produced it: the course code
+    source: str  # course | observation | practice | import | manager-rating
+    detail: str  # what produced it: a course code, the observer's note, a practice set...
     on: dt.date
+
+
+@dataclass(frozen=True)
+class CurrentLevel:
+    competency: str
+    level: int
+    basis: str  # "manager rating" or "evidence" or "none"
+    self_rating: int | None
+    manager_rating: int | None
 
 
 def course_evidence(session: Session, employee_id: int) -> list[Evidence]:
@@ -32,11 +46,65 @@ def course_evidence(session: Session, employee_id: int) -> list[Evidence]:
     return [Evidence(code, level, "course", course, on) for code, level, course, on in rows]
 
 
+def other_evidence(session: Session, employee_id: int) -> list[Evidence]:
+    observed = session.execute(
+        select(Competency.code, Observation.level, Observation.note, Observation.observed_on)
+        .join(Observation, Observation.competency_id == Competency.id)
+        .where(Observation.employee_id == employee_id)
+    )
+    recorded = session.execute(
+        select(Competency.code, EvidenceRecord.level, EvidenceRecord.source, EvidenceRecord.detail,
+               EvidenceRecord.recorded_on)
+        .join(EvidenceRecord, EvidenceRecord.competency_id == Competency.id)
+        .where(EvidenceRecord.employee_id == employee_id)
+    )  # fmt: skip
+    items = [Evidence(code, level, "observation", note, on) for code, level, note, on in observed]
+    items += [Evidence(code, level, source, detail, on) for code, level, source, detail, on in recorded]
+    return sorted(items, key=lambda e: e.on)
+
+
+def all_evidence(session: Session, employee_id: int) -> list[Evidence]:
+    return sorted(
+        course_evidence(session, employee_id) + other_evidence(session, employee_id), key=lambda e: e.on
+    )
+
+
+def latest_ratings(session: Session, employee_id: int) -> dict[tuple[str, str], int]:
+    """(competency code, kind) -> the most recent rating of that kind."""
+    rows = session.execute(
+        select(Competency.code, CompetencyRating.kind, CompetencyRating.level)
+        .join(CompetencyRating, CompetencyRating.competency_id == Competency.id)
+        .where(CompetencyRating.employee_id == employee_id)
+        .order_by(CompetencyRating.rated_at, CompetencyRating.id)
+    )
+    latest: dict[tuple[str, str], int] = {}
+    for code, kind, level in rows:
+        latest[(code, kind)] = level  # later rows overwrite earlier ones
+    return latest
+
+
 def current_levels(evidence: list[Evidence]) -> dict[str, int]:
     levels: dict[str, int] = {}
     for item in evidence:
         levels[item.competency] = max(levels.get(item.competency, 0), item.level)
     return levels
+
+
+def levels_for(session: Session, employee_id: int) -> dict[str, CurrentLevel]:
+    evidenced = current_levels(all_evidence(session, employee_id))
+    ratings = latest_ratings(session, employee_id)
+    codes = set(evidenced) | {code for code, _ in ratings}
+    result = {}
+    for code in codes:
+        manager = ratings.get((code, "manager"))
+        if manager is not None:
+            level, basis = manager, "manager rating"
+        elif code in evidenced:
+            level, basis = evidenced[code], "evidence"
+        else:
+            level, basis = 0, "none"
+        result[code] = CurrentLevel(code, level, basis, ratings.get((code, "self")), manager)
+    return result
 
 
 def completed_courses(session: Session, employee_id: int) -> set[str]:

@@ -1,4 +1,6 @@
-from sqlalchemy import ForeignKey, String, Text
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.db import Base
@@ -44,3 +46,53 @@ class CompetencyLevel(Base):
     behaviour: Mapped[str] = mapped_column(Text)
 
     competency: Mapped[Competency] = relationship(back_populates="levels", lazy="raise")
+
+
+class CompetencyRating(Base):
+    """A rating of one competency: the employee's own, or their manager's. Every rating is kept as history."""
+
+    __tablename__ = "competency_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # self | manager
+    level: Mapped[int] = mapped_column(Integer)  # 0 (none yet) .. 4
+    note: Mapped[str] = mapped_column(Text, default="")
+    rated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    competency: Mapped[Competency] = relationship(lazy="raise")
+
+
+class Observation(Base):
+    """A site lead's short coaching note on one competency at one level; it counts as evidence."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    observed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    observed_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    competency: Mapped[Competency] = relationship(lazy="raise")
+
+
+class EvidenceRecord(Base):
+    """Evidence from any other source (the practice desk, an import): a competency shown at a level."""
+
+    __tablename__ = "evidence_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))  # practice | import | ...
+    detail: Mapped[str] = mapped_column(String(300))
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+
+    competency: Mapped[Competency] = relationship(lazy="raise")

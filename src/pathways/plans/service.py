@@ -60,10 +60,10 @@ def targets(session: Session, codes: list[str]) -> list[planning.Target]:
 
 
 def learner(session: Session, employee: Employee, in_progress: list[str]) -> planning.Learner:
-    found = evidence.course_evidence(session, employee.id)
+    levels = evidence.levels_for(session, employee.id)
     return planning.Learner(
         completed=frozenset(evidence.completed_courses(session, employee.id)),
-        levels=evidence.current_levels(found),
+        levels={code: current.level for code, current in levels.items()},
         in_progress=frozenset(in_progress),
     )
 

@@ -1,0 +1,48 @@
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from pathways.auth.models import User
+from pathways.errors import NotFound
+from pathways.inbox.models import Notification
+
+
+def notify_user(session: Session, user_id: int, kind: str, message: str, link: str = "") -> Notification:
+    note = Notification(user_id=user_id, kind=kind, message=message, link=link)
+    session.add(note)
+    session.flush()
+    return note
+
+
+def notify_employee(session: Session, employee_id: int, kind: str, message: str, link: str = "") -> bool:
+    """Notify the account of an employee; False when they have no account yet (nothing to deliver to)."""
+    user_id = session.scalar(select(User.id).where(User.employee_id == employee_id))
+    if user_id is None:
+        return False
+    notify_user(session, user_id, kind, message, link)
+    return True
+
+
+def inbox(session: Session, user_id: int, limit: int = 100) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id)
+    return list(
+        session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
+    )
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    query = select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one notification (or all, when no id) as read; only ever the user's own."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        note = session.get(Notification, notification_id)
+        if note is None or note.user_id != user_id:
+            raise NotFound(f"No notification with id {notification_id}.")
+        query = query.where(Notification.id == notification_id)
+    result = session.execute(query.values(read_at=dt.datetime.now(dt.UTC)))
+    return int(getattr(result, "rowcount", 0) or 0)
