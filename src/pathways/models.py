@@ -1,5 +1,6 @@
 """Every table, imported in dependency order, so metadata is complete for Alembic and the app."""
 
+from pathways.audit.models import AuditEntry
 from pathways.auth.models import ApiToken, User
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import (
@@ -18,6 +19,7 @@ from pathways.stories.models import Story
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Competency",
     "CompetencyLevel",

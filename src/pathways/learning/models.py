@@ -58,6 +58,8 @@ class Completion(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     completed_at: Mapped[dt.date] = mapped_column(Date)
     score: Mapped[int | None] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(16))  # lms | manual | demo
+    source: Mapped[str] = mapped_column(String(16))  # lms | csv | xapi | manual | demo
+    # What reported it, when that can be withdrawn later (an xAPI statement id, voided by the LMS).
+    source_ref: Mapped[str | None] = mapped_column(String(200), index=True)
 
     course: Mapped[Course] = relationship(lazy="raise")
