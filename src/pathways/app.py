@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.competencies.routes import router as competencies_router
     from pathways.home.routes import router as home_router
     from pathways.inbox.routes import router as inbox_router
+    from pathways.learning.plan_routes import router as learning_plan_router
     from pathways.learning.routes import router as learning_router
     from pathways.plans.routes import router as plans_router
     from pathways.practice.routes import router as practice_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         careers_router,
         competencies_router,
         learning_router,
+        learning_plan_router,
         stories_router,
         plans_router,
         inbox_router,
