@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -8,6 +9,17 @@ from pathways.deps import DbSession
 from pathways.errors import Unauthorized
 
 SIGN_IN_REQUIRED = "Sign in to continue."
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in, as pages show it: a plain copy, still readable after the session rolls back."""
+
+    id: int
+    name: str
+    email: str
+    account_role: str
+    employee_id: int | None
 
 
 def optional_user(request: Request, session: DbSession) -> User | None:
@@ -21,7 +33,9 @@ def optional_user(request: Request, session: DbSession) -> User | None:
         user = session.get(User, user_id) if isinstance(user_id, int) else None
         if user is not None and not user.is_active:
             user = None
-    request.state.user = user
+    request.state.user = (
+        SignedIn(user.id, user.name, user.email, user.account_role, user.employee_id) if user else None
+    )
     return user
 
 

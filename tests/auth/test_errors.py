@@ -1,0 +1,30 @@
+from fastapi import APIRouter
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from pathways.app import create_app
+from pathways.auth.dependencies import CurrentUser
+from pathways.config import Settings
+from pathways.db import Database
+from pathways.deps import DbSession
+from tests.helpers import sign_in
+
+
+def test_an_unexpected_failure_renders_a_plain_500_page(database: Database, settings: Settings) -> None:
+    # The app's own session handling (no test override): the failed request's session is rolled back and
+    # closed before the error page renders, and that page must still show who is signed in.
+    app = create_app(settings, database=database)
+    router = APIRouter()
+
+    @router.get("/boom")
+    def boom(user: CurrentUser, session: DbSession) -> None:
+        session.execute(text("SELECT * FROM no_such_table"))
+
+    app.include_router(router)
+    client = TestClient(app, raise_server_exceptions=False)
+    sign_in(client, "psr_alice")
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side." in response.text
+    assert "Alice Moreno" in response.text
+    assert "no_such_table" not in response.text  # no internals leak to the page
