@@ -53,6 +53,16 @@ class Database:
     def session(self) -> Session:
         return self.sessionmaker()
 
+    def request_session(self) -> Iterator[Session]:
+        # One transaction per request, for the web tier's session dependency (pathways.deps).
+        with self.sessionmaker() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         # One unit of work for the CLI: commits when the block ends cleanly, rolls back otherwise.

@@ -9,21 +9,11 @@ from sqlalchemy.orm import Session
 from pathways.db import Database
 
 
-def _session(request: Request) -> Iterator[Session]:
-    # One transaction per request. scope="function" (below) ends it before the response is sent, so a
-    # failed commit becomes an error response instead of a success the client was already told about.
-    database: Database = request.app.state.database
-    with database.session() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
 def get_session(request: Request) -> Iterator[Session]:
-    yield from _session(request)
+    # scope="function" (below) ends the transaction before the response is sent, so a failed commit becomes
+    # an error response instead of a success the client was already told about.
+    database: Database = request.app.state.database
+    yield from database.request_session()
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

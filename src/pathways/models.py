@@ -1,7 +1,7 @@
 """Every table, imported in dependency order, so metadata is complete for Alembic and the app."""
 
 from pathways.audit.models import AuditEntry
-from pathways.auth.models import ApiToken, User
+from pathways.auth.models import ApiToken, SignInThrottle, User
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import (
     Competency,
@@ -35,6 +35,7 @@ __all__ = [
     "Region",
     "Role",
     "RoleCompetency",
+    "SignInThrottle",
     "Site",
     "Story",
     "User",

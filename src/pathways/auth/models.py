@@ -45,3 +45,13 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per account and address, in the database so every worker and machine agrees."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "email|address"
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -3,12 +3,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.auth import service
+from pathways.auth import service, throttle
 from pathways.auth.csrf import csrf_token, verify_csrf
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import Me
 from pathways.deps import DbSession
+from pathways.errors import TooManyRequests
 from pathways.web import render
 
 router = APIRouter()
@@ -36,10 +37,20 @@ def login(
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    address = request.client.host if request.client else "unknown"
+    context = {"next": safe_next(next), "email": email}
+    try:
+        throttle.check(session, email, address)
+    except TooManyRequests as exc:
+        return render(request, "auth/login.html", {**context, "error": exc.message}, status_code=429)
     user = service.authenticate(session, email, password)
     if user is None:
-        context = {"next": safe_next(next), "email": email, "error": service.SIGN_IN_FAILED}
-        return render(request, "auth/login.html", context, status_code=400)
+        # Returned, not raised: the request's transaction commits, so the failure is counted.
+        throttle.record_failure(session, email, address)
+        return render(
+            request, "auth/login.html", {**context, "error": service.SIGN_IN_FAILED}, status_code=400
+        )
+    throttle.clear(session, email, address)
     # A fresh session at sign-in: nothing from before (including the CSRF token) carries over.
     request.session.clear()
     request.session["user_id"] = user.id
