@@ -9,7 +9,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
-from pathways import migrate
+from pathways import backup, migrate
 from pathways.auth import service as auth_service
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
@@ -148,6 +148,26 @@ def plan_command(
         typer.echo(f"  ! {gap.message}")
     ready = result.readiness_date.isoformat() if result.readiness_date else "not reachable by courses alone"
     typer.echo(f"Ready by {ready} at {result.hours_per_week} h a week.")
+
+
+@app.command("backup")
+def backup_command(file: Path) -> None:
+    """Back up the database to FILE (SQLite: an online copy; PostgreSQL: pg_dump's custom format)."""
+    try:
+        backup.backup(get_settings().database_url, file)
+    except AppError as exc:
+        fail(exc.message)
+    typer.echo(f"Backed up to {file}.")
+
+
+@app.command("restore")
+def restore_command(file: Path) -> None:
+    """Replace the database's contents with the backup in FILE."""
+    try:
+        backup.restore(get_settings().database_url, file)
+    except AppError as exc:
+        fail(exc.message)
+    typer.echo(f"Restored from {file}.")
 
 
 @app.command("serve")
