@@ -103,3 +103,13 @@ def test_plan_page(client: TestClient) -> None:
     assert "Hours per week must be a number, not &#39;lots&#39;." in bad.text
     empty = client.get("/plans")
     assert empty.status_code == 200 and "Target roles" in empty.text
+
+
+def test_a_course_in_progress_goes_first_on_the_page(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    page = client.get("/plans?role=psr-2-site-lead&hours=3&started=lab-210")
+    assert page.status_code == 200
+    first_row = page.text.split("<tbody>")[1].split("</tr>")[0]
+    assert "LAB-210" in first_row and "in progress" in first_row
+    unknown = client.get("/plans?role=psr-2&started=NOPE-1")
+    assert unknown.status_code == 400 and "NOPE-1" in unknown.text

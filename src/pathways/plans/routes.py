@@ -62,15 +62,23 @@ def plan_page(
     session: DbSession,
     role: Annotated[list[str], Query(max_length=5)] = [],  # noqa: B006 - FastAPI copies defaults
     hours: Annotated[str, Query(max_length=10)] = "3",
+    started: Annotated[str, Query(max_length=500)] = "",
     employee_id: int | None = None,
 ) -> HTMLResponse:
     roles = list(session.scalars(select(Role).order_by(Role.position)))
-    context: dict[str, object] = {"roles": roles, "chosen": role, "hours": hours, "employee_id": employee_id}
+    in_progress = [code.strip().upper() for code in started.replace(";", ",").split(",") if code.strip()]
+    context: dict[str, object] = {
+        "roles": roles,
+        "chosen": role,
+        "hours": hours,
+        "started": started,
+        "employee_id": employee_id,
+    }
     try:
         employee = whose_plan(session, user, employee_id)
         context["employee"] = employee
         if role:
-            context["result"] = service.optimize(session, employee, role, parse_hours(hours))
+            context["result"] = service.optimize(session, employee, role, parse_hours(hours), in_progress)
     except BadRequest as exc:
         context["error"] = exc.message
         return render(request, "plans/plan.html", context, status_code=400)
