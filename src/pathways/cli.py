@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
 
 from pathways import backup, migrate
 from pathways.auth import service as auth_service
@@ -18,6 +20,7 @@ from pathways.content.loader import load_content
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
 from pathways.org import demo
+from pathways.org import scale as scale_module
 from pathways.plans import service as plans_service
 
 app = typer.Typer(
@@ -66,22 +69,49 @@ def content_load(
 
 
 @app.command("demo")
-def demo_command() -> None:
-    """Load the framework and a small demo organisation (2 regions, 6 sites, 40 people)."""
+def demo_command(
+    scale: Annotated[
+        str, typer.Option(help="'small' (40 people) or 'org' (50,000 people, 5M completions).")
+    ] = "small",
+    seed: Annotated[int, typer.Option(help="Seed for the generated organisation.")] = 1,
+) -> None:
+    """Load the framework and a demo organisation."""
+    if scale not in ("small", "org"):
+        fail(f"--scale must be 'small' or 'org', not '{scale}'.")
     settings = get_settings()
     migrate.upgrade(settings.database_url)
     try:
         with database().transaction() as session:
             load_content(session, settings.content_dir)
-            loaded = demo.load_demo(session)
+            loaded = load_org_with_progress(session, seed) if scale == "org" else demo.load_demo(session)
     except AppError as exc:
         fail(exc.message)
-    if loaded:
+    if not loaded:
+        typer.echo(f"The {scale} demo organisation is already loaded; content is up to date.")
+    elif scale == "org":
+        typer.echo("Organisation loaded: 50,000 people in 4 regions and 2,500 sites.")
+    else:
         typer.echo(
             f"Demo loaded. Sign in as psr_alice@{demo.DEMO_DOMAIN} with password '{demo.DEMO_PASSWORD}'."
         )
-    else:
-        typer.echo("The demo organisation is already loaded; content is up to date.")
+
+
+def load_org_with_progress(session: Session, seed: int) -> bool:
+    size = scale_module.ORG
+    expected = size.sites + 3 * size.employees + size.employees * size.completions_per_employee
+    expected += int(size.employees * 0.3 * 8 + size.employees * 0.2) + size.courses
+    with Progress(
+        TextColumn("{task.description:<18}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        transient=False,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("starting", total=expected)
+
+        def advance(what: str, rows: int) -> None:
+            progress.update(task, description=what, advance=rows)
+
+        loaded = scale_module.load_org(session, seed=seed, progress=advance)
+        progress.update(task, description="committing", completed=expected)
+    return loaded
 
 
 @user_app.command("add")
