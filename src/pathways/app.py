@@ -5,10 +5,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pathways.api import ERROR_RESPONSES
 from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
@@ -77,6 +79,13 @@ def install_error_handlers(app: FastAPI) -> None:
         message = messages.get(exc.status_code, str(exc.detail))
         return error_response(request, exc.status_code, message)
 
+    # An id or number past what the database stores (SQLite and PostgreSQL keep 64-bit integers) cannot
+    # name anything, wherever it appears; one answer here instead of a bound on every parameter.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        return error_response(request, 422, "A number in the request is too large or otherwise out of range.")
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -91,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version="0.1.0",
         docs_url=None,  # Swagger UI would need third-party script from a CDN; /openapi.json is the contract.
         redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)

@@ -7,7 +7,7 @@ from pathways.auth.dependencies import CurrentUser
 from pathways.config import Settings
 from pathways.db import Database
 from pathways.deps import DbSession
-from tests.helpers import sign_in
+from tests.helpers import page_csrf, sign_in
 
 
 def test_an_unexpected_failure_renders_a_plain_500_page(database: Database, settings: Settings) -> None:
@@ -28,3 +28,12 @@ def test_an_unexpected_failure_renders_a_plain_500_page(database: Database, sett
     assert "Something went wrong on our side." in response.text
     assert "Alice Moreno" in response.text
     assert "no_such_table" not in response.text  # no internals leak to the page
+
+
+def test_an_id_too_large_for_the_database_is_a_clear_422(client: TestClient) -> None:
+    sign_in(client, "psr_alice")
+    csrf = page_csrf(client)
+    response = client.post(f"/api/v1/me/inbox/{2**70}/read", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "A number in the request is too large or otherwise out of range."}
+    assert client.get("/api/v1/me/inbox").status_code == 200
