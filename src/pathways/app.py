@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
 
+    from pathways.admin.routes import router as admin_router
     from pathways.auth.routes import router as auth_router
     from pathways.careers.routes import router as careers_router
     from pathways.competencies.routes import router as competencies_router
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.plans.routes import router as plans_router
     from pathways.practice.routes import router as practice_router
     from pathways.stories.routes import router as stories_router
+    from pathways.teams.routes import router as teams_router
     from pathways.trackers.routes import router as trackers_router
     from pathways.xapi.routes import router as xapi_router
 
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         trackers_router,
         xapi_router,
         practice_router,
+        teams_router,
+        admin_router,
     )
     for router in routers:
         app.include_router(router)
