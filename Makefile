@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint typecheck migrations-check browser-deps bench clean
+.PHONY: setup run test lint typecheck migrations-check test-deps bench clean
 
 # The stamp is rebuilt whenever the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -21,11 +21,16 @@ run: setup
 	$(BIN)/pathways demo
 	$(BIN)/pathways serve --port $(PORT)
 
-# Debian's chromium drives the browser tests; Playwright never downloads a browser of its own.
-browser-deps:
+# Debian's chromium drives the browser tests (Playwright never downloads a browser of its own), and
+# LibreOffice opens the exported workbooks as a real reader would.
+test-deps:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+	@command -v soffice >/dev/null || { \
+	  echo "Installing Debian's LibreOffice Calc to open exported workbooks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui fonts-liberation; }
 
 lint: setup
 	$(BIN)/ruff check src tests bench migrations
@@ -41,7 +46,7 @@ migrations-check: setup
 	  PATHWAYS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
-test: setup browser-deps lint typecheck migrations-check
+test: setup test-deps lint typecheck migrations-check
 	$(BIN)/pytest
 
 bench: setup
