@@ -22,6 +22,7 @@ from pathways.errors import AppError, describe_errors
 from pathways.org import demo
 from pathways.org import scale as scale_module
 from pathways.plans import service as plans_service
+from pathways.practice.cli import cli as practice_cli
 
 app = typer.Typer(
     help="Pathways: career paths for patient service representatives.",
@@ -36,6 +37,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(practice_cli, name="practice")
 
 
 def fail(message: str) -> None:

@@ -15,6 +15,13 @@ from pathways.db import Base
 from pathways.inbox.models import Notification
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site
+from pathways.practice.models import (
+    PracticeAttempt,
+    PracticeEvent,
+    PracticeFinding,
+    PracticeSet,
+    PracticeSetMember,
+)
 from pathways.stories.models import Story
 
 __all__ = [
@@ -31,6 +38,11 @@ __all__ = [
     "Notification",
     "Observation",
     "PathEdge",
+    "PracticeAttempt",
+    "PracticeEvent",
+    "PracticeFinding",
+    "PracticeSet",
+    "PracticeSetMember",
     "ProficiencyLevel",
     "Region",
     "Role",

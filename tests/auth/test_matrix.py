@@ -54,6 +54,8 @@ def samples(session: Session) -> dict[str, str]:
         "id": str(alice),
         "notification_id": "1",
         "manager_id": str(alice),
+        "attempt_id": "1",
+        "set_id": "1",
     }
 
 

@@ -46,7 +46,7 @@ def test_generated_requests_never_break_the_contract(served: tuple[str, str], tm
     assert schemathesis, "schemathesis is a test dependency; `make test` installs it"
     result = subprocess.run(
         [schemathesis, "run", f"{base}/openapi.json", "--header", f"Authorization: Bearer {token}",
-         "--checks", CHECKS, "--max-examples", "60", "--seed", "20261123", "--workers", "2",
+         "--checks", CHECKS, "--max-examples", "100", "--seed", "20261123", "--workers", "2",
          "--request-timeout", "30"],
         capture_output=True, text=True, timeout=900, cwd=tmp_path, check=False,
     )  # fmt: skip

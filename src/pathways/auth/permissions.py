@@ -4,7 +4,7 @@ Scope follows the organisation: an employee sees themselves; a supervisor their 
 a site lead the people at their site; a trainer the people in their region; an admin everyone.
 """
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, literal, or_, select
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import AccountRole, User
@@ -60,3 +60,65 @@ def ensure(allowed: bool, message: str = "You do not have access to this page.")
 
 def ensure_can_view_employee(session: Session, user: User, employee: Employee) -> None:
     ensure(can_view_employee(session, user, employee), "You can only see people in your own scope.")
+
+
+# ---------------------------------------------------------------- learning plans (issue 3)
+LEARNING_ASSIGNERS = (AccountRole.SUPERVISOR, AccountRole.TRAINER, AccountRole.ADMIN)
+LEARNING_OVERSEERS = (AccountRole.SUPERVISOR, AccountRole.SITE_LEAD, AccountRole.TRAINER, AccountRole.ADMIN)
+
+
+def can_assign_learning(user: User) -> bool:
+    """May assign, move, cancel and waive required courses (within their scope): never site leads."""
+    return user.account_role in LEARNING_ASSIGNERS
+
+
+def can_oversee_learning(user: User) -> bool:
+    """May open the team compliance view (for their scope)."""
+    return user.account_role in LEARNING_OVERSEERS
+
+
+def reports_of(manager_id: int) -> Select[int]:
+    """Ids of everyone reporting to a manager, directly or not: one recursive query, depth-capped."""
+    first = select(Employee.id, literal(1).label("depth")).where(Employee.manager_id == manager_id)
+    chain = first.cte(recursive=True)  # anonymous: one statement may hold several chains
+    chain = chain.union_all(
+        select(Employee.id, chain.c.depth + 1)
+        .join(chain, Employee.manager_id == chain.c.id)
+        .where(chain.c.depth < MAX_REPORTING_DEPTH)
+    )
+    return select(chain.c.id)
+
+
+def visible_employee_ids(user: User) -> Select[int]:
+    """The bulk form of can_view_employee, as a subquery: the ids of everyone `user` may see."""
+    if is_admin(user):
+        return select(Employee.id)
+    own = user.employee_id
+    if own is None:
+        return select(Employee.id).where(false())
+    role = AccountRole(user.account_role)
+    if role == AccountRole.SUPERVISOR:
+        return select(Employee.id).where(or_(Employee.id == own, Employee.id.in_(reports_of(own))))
+    if role == AccountRole.SITE_LEAD:
+        own_site = select(Employee.site_id).where(Employee.id == own).scalar_subquery()
+        return select(Employee.id).where(Employee.site_id == own_site)
+    if role == AccountRole.TRAINER:
+        own_region = (
+            select(Site.region_id).join(Employee, Employee.site_id == Site.id).where(Employee.id == own)
+        ).scalar_subquery()
+        return select(Employee.id).join(Site, Site.id == Employee.site_id).where(Site.region_id == own_region)
+    return select(Employee.id).where(Employee.id == own)
+
+
+# ---------------------------------------------------------------- practice desk (issue 9)
+def can_train(user: User) -> bool:
+    """May build practice sets for a cohort and see their results: trainers and admins."""
+    return user.account_role in (AccountRole.TRAINER, AccountRole.ADMIN)
+
+
+def can_review_practice(session: Session, user: User, learner: Employee, set_owner_ids: set[int]) -> bool:
+    """May see and replay a learner's practice attempts: the learner, an admin, or a trainer who built a set
+    the learner is in (their cohort) and still has the learner in scope."""
+    if is_admin(user) or user.employee_id == learner.id:
+        return True
+    return can_train(user) and user.id in set_owner_ids and can_view_employee(session, user, learner)

@@ -1,3 +1,7 @@
 from fastapi import APIRouter
 
+from pathways.practice import api, pages
+
 router = APIRouter()
+router.include_router(api.router)
+router.include_router(pages.router)

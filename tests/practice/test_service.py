@@ -1,0 +1,247 @@
+"""Attempts, events, scores, sets and evidence against the database (SQLite and PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from pathways.auth.models import User
+from pathways.auth.permissions import can_review_practice, can_train
+from pathways.competencies.evidence import levels_for
+from pathways.competencies.models import EvidenceRecord
+from pathways.errors import BadRequest, Conflict, Forbidden
+from pathways.org.models import Employee
+from pathways.practice import service, sets
+from pathways.practice.cases import kind_for
+from pathways.practice.cases.card_data import security_code
+from pathways.practice.models import PracticeEvent
+from pathways.practice.scoring import Score
+
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+def user(session: Session, who: str) -> User:
+    return session.scalars(select(User).where(User.email == f"{who}@pathways.example")).one()
+
+
+def employee(session: Session, who: str) -> Employee:
+    return session.scalars(select(Employee).where(Employee.email == f"{who}@pathways.example")).one()
+
+
+def work(session: Session, attempt_id: int, *, minutes: int = 2) -> Score:
+    attempt = service.get_attempt(session, attempt_id)
+    kind = kind_for(attempt.case_type)
+    steps = kind.model_answer(service.case_of(attempt))
+    for number, (name, payload) in enumerate(steps, start=1):
+        service.act(session, attempt, name, payload, now=START + dt.timedelta(seconds=10 * number))
+    return service.finish(session, attempt, now=START + dt.timedelta(minutes=minutes))
+
+
+def test_an_attempt_records_every_action_and_scores(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    attempt = service.start_attempt(session, alice.id, "cost-sharing", seed=5, now=START)
+    assert attempt.snapshot == kind_for("cost-sharing").generate(5).model_dump(mode="json")
+    result = work(session, attempt.id)
+    assert (result.score, result.passed, result.elapsed_seconds) == (100, True, 120)
+    reloaded = service.get_attempt(session, attempt.id)
+    assert [e.kind for e in reloaded.events] == ["answer"]
+    assert reloaded.status == "finished" and reloaded.score == 100
+    steps = service.replay(reloaded)
+    assert steps[0]["seconds"] == 10 and steps[0]["payload"]["explanation"] == "rules"
+    with pytest.raises(Conflict):
+        service.finish(session, reloaded)
+
+
+def test_a_failed_case_keeps_its_findings(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    attempt = service.start_attempt(session, alice.id, "order-of-draw", seed=2, now=START)
+    service.act(session, attempt, "draw", {"tubes": ["gold-sst", "light-blue"]}, now=START)
+    result = service.finish(session, attempt, now=START + dt.timedelta(minutes=1))
+    assert not result.passed and result.critical >= 1
+    codes = {f.code for f in service.get_attempt(session, attempt.id).findings}
+    assert "citrate-after-activator" in codes
+
+
+def test_the_security_code_never_reaches_the_database(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    seed = next(s for s in range(100) if kind_for("payment").generate(s).facts["method"] == "card")
+    attempt = service.start_attempt(session, alice.id, "payment", seed=seed, now=START)
+    code = security_code(seed)
+    service.act(
+        session,
+        attempt,
+        "take_payment",
+        {"method": "card", "amount": "10.00", "security_code": code, "note": f"cvv {code}"},
+        now=START,
+    )
+    session.flush()
+    stored = session.execute(
+        text("SELECT payload, findings FROM practice_events WHERE attempt_id = :a"), {"a": attempt.id}
+    ).one()
+    assert code not in str(stored.payload)
+    assert "security-code-entered" in str(stored.findings) and "card-data-stored" in str(stored.findings)
+    assert code not in str(
+        session.execute(
+            text("SELECT snapshot FROM practice_attempts WHERE id = :a"), {"a": attempt.id}
+        ).scalar()
+    )
+    result = service.finish(session, attempt, now=START)
+    assert result.critical == 2 and not result.passed
+
+
+def test_bad_input_changes_nothing(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    attempt = service.start_attempt(session, alice.id, "booking", seed=1, now=START)
+    with pytest.raises(BadRequest):
+        service.act(
+            session,
+            attempt,
+            "book",
+            {"provider": "P1", "day": "not a day", "start": "09:00", "visit_type": "established"},
+        )
+    count = session.scalar(select(PracticeEvent.id).where(PracticeEvent.attempt_id == attempt.id))
+    assert count is None
+
+
+def make_set(session: Session, level: int = 2, types: list[str] | None = None) -> int:
+    trainer = user(session, "trainer_tina")
+    data = sets.NewSet(
+        name="Week 2 cohort",
+        case_types=types or ["cost-sharing", "privacy"],
+        cases_per_type=2,
+        seed=77,
+        level=level,
+        members=[employee(session, "psr_alice").employee_number],
+    )
+    return sets.create_set(session, trainer, data).id
+
+
+def test_passing_a_set_records_evidence_once_at_its_level(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    set_id = make_set(session, level=3)
+    before = levels_for(session, alice.id)
+    for code in ("cost-sharing", "privacy"):
+        for index in range(2):
+            attempt = service.start_attempt(session, alice.id, code, set_id=set_id, index=index, now=START)
+            expected_seed = kind_for(code).generate(attempt.case_seed).seed
+            assert attempt.case_seed == expected_seed
+            work(session, attempt.id)
+    records = session.scalars(
+        select(EvidenceRecord).where(
+            EvidenceRecord.employee_id == alice.id, EvidenceRecord.source == "practice"
+        )
+    ).all()
+    assert {r.level for r in records} == {3}
+    assert len(records) == 4  # payment-collection, informing, privacy-compliance, decision-quality
+    assert all("Week 2 cohort" in r.detail for r in records)
+    after = levels_for(session, alice.id)
+    assert after["privacy-compliance"].level >= 3
+    if before.get("privacy-compliance") is None or before["privacy-compliance"].basis != "manager rating":
+        assert after["privacy-compliance"].basis in ("evidence", "manager rating")
+    # Another passing attempt does not record the evidence twice.
+    again = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=0, now=START)
+    work(session, again.id)
+    assert session.scalar(
+        select(EvidenceRecord.id)
+        .where(EvidenceRecord.source == "practice")
+        .order_by(EvidenceRecord.id.desc())
+    ) == max(r.id for r in records)
+
+
+def test_a_set_with_a_failed_case_records_nothing(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    set_id = make_set(session, types=["privacy"])
+    first = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=0, now=START)
+    work(session, first.id)
+    second = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=1, now=START)
+    # Sharing everything is a privacy breach whatever the request.
+    service.act(
+        session, second, "respond", {"decision": "disclose", "items": ["results", "insurance", "history"]}
+    )
+    assert not service.finish(session, second, now=START).passed
+    assert (
+        session.scalar(
+            select(EvidenceRecord.id).where(
+                EvidenceRecord.employee_id == alice.id, EvidenceRecord.source == "practice"
+            )
+        )
+        is None
+    )
+
+
+def test_set_cases_are_the_same_for_every_member_and_open_attempts_resume(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    set_id = make_set(session)
+    one = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=1, now=START)
+    two = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=1, now=START)
+    assert one.id == two.id
+    with pytest.raises(BadRequest, match="has no case"):
+        service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=5)
+    dan = employee(session, "outsider_dan")
+    with pytest.raises(Forbidden):
+        service.start_attempt(session, dan.id, "privacy", set_id=set_id, index=0)
+
+
+def test_trainers_only_build_sets_for_people_in_their_scope(session: Session) -> None:
+    with pytest.raises(Forbidden):
+        sets.create_set(
+            session,
+            user(session, "psr_alice"),
+            sets.NewSet(name="x", case_types=["privacy"], cases_per_type=1, seed=1, level=1, members=["E1"]),
+        )
+    dan = employee(session, "outsider_dan")
+    with pytest.raises(BadRequest, match=dan.employee_number):
+        sets.create_set(
+            session,
+            user(session, "trainer_tina"),
+            sets.NewSet(
+                name="x",
+                case_types=["privacy"],
+                cases_per_type=1,
+                seed=1,
+                level=1,
+                members=[dan.employee_number],
+            ),
+        )
+
+
+def test_results_by_case_error_and_learner(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    set_id = make_set(session, types=["order-of-draw"])
+    attempt = service.start_attempt(session, alice.id, "order-of-draw", set_id=set_id, index=0, now=START)
+    service.act(session, attempt, "draw", {"tubes": ["gold-sst", "light-blue"]}, now=START)
+    service.finish(session, attempt, now=START)
+    work(
+        session,
+        service.start_attempt(session, alice.id, "order-of-draw", set_id=set_id, index=1, now=START).id,
+    )
+    practice_set = sets.set_for_trainer(session, user(session, "trainer_tina"), set_id)
+    found = sets.results(session, practice_set)
+    assert [(r["index"], r["attempts"], r["passed"]) for r in found["by_case"]] == [(0, 1, 0), (1, 1, 1)]
+    assert any(
+        r["code"] == "citrate-after-activator" and r["severity"] == "critical" for r in found["by_error"]
+    )
+    learner = found["by_learner"][0]
+    assert (learner["name"], learner["done"], learner["passed"], learner["passed_on"]) == (
+        alice.name,
+        2,
+        1,
+        None,
+    )
+    with pytest.raises(Forbidden):
+        sets.set_for_trainer(session, user(session, "psr_alice"), set_id)
+
+
+def test_review_permission_rule(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    tina = user(session, "trainer_tina")
+    assert (
+        can_train(tina) and can_train(user(session, "admin_ada")) and not can_train(user(session, "sup_carl"))
+    )
+    assert can_review_practice(session, user(session, "psr_alice"), alice, set())
+    assert can_review_practice(session, user(session, "admin_ada"), alice, set())
+    assert not can_review_practice(session, tina, alice, set())  # not her cohort yet
+    assert can_review_practice(session, tina, alice, {tina.id})
+    assert not can_review_practice(session, user(session, "sup_carl"), alice, {tina.id})
+    assert not can_review_practice(session, user(session, "outsider_dan"), alice, {tina.id})
