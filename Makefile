@@ -47,7 +47,7 @@ migrations-check: setup
 	  status=$$?; rm -rf $$tmp; exit $$status
 
 test: setup test-deps lint typecheck migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
