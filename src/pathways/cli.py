@@ -23,6 +23,7 @@ from pathways.org import demo
 from pathways.org import scale as scale_module
 from pathways.plans import service as plans_service
 from pathways.practice.cli import cli as practice_cli
+from pathways.xapi.cli import cli as lrs_cli
 
 app = typer.Typer(
     help="Pathways: career paths for patient service representatives.",
@@ -38,6 +39,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(practice_cli, name="practice")
+app.add_typer(lrs_cli, name="lrs")
 
 
 def fail(message: str) -> None:

@@ -23,6 +23,14 @@ from pathways.practice.models import (
     PracticeSetMember,
 )
 from pathways.stories.models import Story
+from pathways.xapi.models import (
+    XapiAttachment,
+    XapiClient,
+    XapiDocument,
+    XapiRejection,
+    XapiStatement,
+    XapiStatementRef,
+)
 
 __all__ = [
     "ApiToken",
@@ -51,4 +59,10 @@ __all__ = [
     "Site",
     "Story",
     "User",
+    "XapiAttachment",
+    "XapiClient",
+    "XapiDocument",
+    "XapiRejection",
+    "XapiStatement",
+    "XapiStatementRef",
 ]

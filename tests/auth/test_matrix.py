@@ -23,7 +23,13 @@ from tests.helpers import page_csrf, sign_in
 
 ACCOUNTS = ["psr_alice", "lead_bea", "sup_carl", "trainer_tina", "admin_ada", "outsider_dan"]
 # Open to anyone: the sign-in page itself, the health check, the API description. Static files are mounted.
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/openapi.json")}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/healthz"),
+    ("GET", "/openapi.json"),
+    ("GET", "/xapi/about"),  # LMS clients read the versions before they authenticate
+}
 # Machine clients with their own credentials (HTTP Basic), never the browser session.
 OWN_AUTH_PREFIXES = ("/xapi",)
 PARAM = re.compile(r"{([^}:]+)(:[^}]+)?}")

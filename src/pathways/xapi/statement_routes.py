@@ -1,0 +1,150 @@
+"""The Statements resource: PUT, POST, GET and HEAD on /xapi/statements."""
+
+import datetime as dt
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from pathways.deps import DbSession
+from pathways.xapi import formatting, queries
+from pathways.xapi.formats import XapiError, format_timestamp, http_date, is_uuid, timestamp_to_ms
+from pathways.xapi.http import XapiRequest, call, json_body, without_body
+from pathways.xapi.models import XapiAttachment
+from pathways.xapi.multipart import (
+    attachments_from_parts,
+    build_response,
+    parse_parts,
+    require_no_missing_content,
+    statements_json,
+)
+from pathways.xapi.statements import Batch, store, validate_batch
+
+router = APIRouter(prefix="/xapi", include_in_schema=False)
+
+# Writes commit before the response is sent; the margin covers one that waited for SQLite's write lock.
+CONSISTENCY_MARGIN = dt.timedelta(seconds=10)
+SINGLE_PARAMS = frozenset({"statementId", "voidedStatementId", "format", "attachments"})
+
+
+def _batch(xr: XapiRequest, statement_id: str | None) -> Batch:
+    content_type = (xr.header("content-type") or "").lower()
+    if content_type.startswith("multipart/mixed"):
+        parts = parse_parts(xr.body, xr.header("content-type") or "")
+        statements = validate_batch(statements_json(parts[0]), statement_id)
+        return Batch(statements, attachments_from_parts(statements, parts[1:]))
+    if not content_type.startswith("application/json"):
+        raise XapiError("Content-Type: statements are sent as application/json or multipart/mixed.")
+    statements = validate_batch(json_body(xr.body), statement_id)
+    require_no_missing_content(statements)
+    return Batch(statements)
+
+
+def put_statement(xr: XapiRequest) -> Response:
+    statement_id = xr.params.get("statementId")
+    if statement_id is None:
+        raise XapiError("statementId: the parameter is required to PUT a statement.")
+    if not is_uuid(statement_id):
+        raise XapiError("statementId: must be a UUID.")
+    unknown = set(xr.params) - {"statementId"}
+    if unknown:
+        raise XapiError(f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+    batch = _batch(xr, statement_id.lower())
+    store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+    return Response(status_code=204)
+
+
+def post_statements(xr: XapiRequest) -> Response:
+    if xr.params:
+        raise XapiError(f"Unknown parameter(s): {', '.join(sorted(xr.params))}.")
+    batch = _batch(xr, None)
+    ids = store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+    return Response(json.dumps(ids), media_type="application/json")
+
+
+def _with_attachments(xr: XapiRequest, result_json: str, documents: list[str]) -> Response:
+    hashes = queries.attachment_hashes(documents)
+    rows = (
+        {a.sha2: a for a in xr.session.scalars(select(XapiAttachment).where(XapiAttachment.sha2.in_(hashes)))}
+        if hashes
+        else {}
+    )
+    body, content_type = build_response(
+        result_json, [(h, rows[h].content_type, rows[h].content) for h in hashes if h in rows]
+    )
+    return Response(body, media_type=content_type)
+
+
+def _respond(xr: XapiRequest, result_json: str, documents: list[str], attachments: bool) -> Response:
+    if attachments:
+        return _with_attachments(xr, result_json, documents)
+    return Response(result_json, media_type="application/json")
+
+
+def get_statements(xr: XapiRequest) -> Response:
+    params = xr.params
+    languages = formatting.preferred_languages(xr.header("accept-language"))
+    consistent = format_timestamp(dt.datetime.now(dt.UTC) - CONSISTENCY_MARGIN)
+    if "statementId" in params or "voidedStatementId" in params:
+        if "statementId" in params and "voidedStatementId" in params:
+            raise XapiError("Send statementId or voidedStatementId, not both.")
+        extra = set(params) - SINGLE_PARAMS
+        if extra:
+            raise XapiError(f"{', '.join(sorted(extra))}: not allowed with statementId or voidedStatementId.")
+        voided = "voidedStatementId" in params
+        wanted = params["voidedStatementId" if voided else "statementId"]
+        if not is_uuid(wanted):
+            raise XapiError(f"{'voidedStatementId' if voided else 'statementId'}: must be a UUID.")
+        fmt, attachments = queries.common_options(params)
+        found = queries.single(xr.session, wanted, voided)
+        if found is None:
+            raise XapiError(f"No {'voided ' if voided else ''}statement with id {wanted}.", 404)
+        stored_ms, document = found
+        response = _respond(xr, formatting.render(document, fmt, languages), [document], attachments)
+    else:
+        if "more" in params:
+            if set(params) != {"more"}:
+                raise XapiError("more: send the paging link as it was given, without other parameters.")
+            query = queries.decode_more(params["more"])
+        else:
+            query = queries.parse_query(params)
+        rows, more = queries.run(xr.session, query)
+        documents = [row[2] for row in rows]
+        rendered = ",".join(formatting.render(d, query.format, languages) for d in documents)
+        more_link = f"/xapi/statements?more={more}" if more else ""
+        result = f'{{"statements":[{rendered}],"more":{json.dumps(more_link)}}}'
+        response = _respond(xr, result, documents, query.attachments)
+        stored_ms = max((row[1] for row in rows), default=0) or timestamp_to_ms(dt.datetime.now(dt.UTC))
+    response.headers["X-Experience-API-Consistent-Through"] = consistent
+    response.headers["Last-Modified"] = http_date(stored_ms)
+    return response
+
+
+def head_statements(xr: XapiRequest) -> Response:
+    return without_body(get_statements(xr))
+
+
+@router.put("/statements")
+async def put_route(request: Request, session: DbSession) -> Response:
+    return await call(request, session, put_statement, writes=True)
+
+
+@router.post("/statements")
+async def post_route(request: Request, session: DbSession) -> Response:
+    alternates = {
+        "GET": (get_statements, False),
+        "PUT": (put_statement, True),
+        "POST": (post_statements, True),
+    }
+    return await call(request, session, post_statements, writes=True, alternates=alternates)
+
+
+@router.get("/statements")
+async def get_route(request: Request, session: DbSession) -> Response:
+    return await call(request, session, get_statements)
+
+
+@router.head("/statements")
+async def head_route(request: Request, session: DbSession) -> Response:
+    return await call(request, session, head_statements)

@@ -1,0 +1,114 @@
+"""Completed or passed statements about a course's LMS activity become completions; voiding undoes them."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.learning.models import Completion, Course
+from pathways.org.models import Employee
+from pathways.xapi.models import XapiStatement
+from tests.xapi.conftest import COMPLETED, VOIDED, Lrs, statement
+
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+
+
+@pytest.fixture
+def alice(session: Session) -> Employee:
+    employee = session.scalar(select(Employee).where(Employee.email == "psr_alice@pathways.example"))
+    assert employee is not None
+    return employee
+
+
+@pytest.fixture
+def course(session: Session) -> Course:
+    found = session.scalar(select(Course).order_by(Course.code).limit(1))
+    assert found is not None
+    return found
+
+
+def completions(session: Session, employee: Employee, course: Course) -> list[Completion]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(Completion).where(Completion.employee_id == employee.id, Completion.course_id == course.id)
+        )
+    )
+
+
+def report(verb: str, course: Course, actor: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    s = statement(verb, course.lms_id, timestamp="2026-11-20T09:30:00Z", **extra)
+    s["actor"] = actor
+    return s
+
+
+def note(session: Session, statement_id: str) -> str | None:
+    return session.scalar(select(XapiStatement.bridge_note).where(XapiStatement.statement_id == statement_id))
+
+
+def test_completed_by_mbox_records_a_completion_with_the_scaled_score(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    s = report(COMPLETED, course, {"mbox": f"mailto:{alice.email}"}, result={"score": {"scaled": 0.87}})
+    assert lrs.post(s).status_code == 200
+    [completion] = completions(session, alice, course)
+    assert completion.source == "xapi"
+    assert completion.source_ref == s["id"]
+    assert completion.score == 87
+    assert completion.completed_at.isoformat() == "2026-11-20"
+    assert note(session, s["id"]) == "recorded"
+
+
+def test_passed_by_account_uses_the_employee_number_and_raw_score(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    actor = {"account": {"homePage": "https://lms.pathways.example", "name": alice.employee_number}}
+    s = report(PASSED, course, actor, result={"score": {"raw": 92, "min": 0, "max": 100}})
+    lrs.post(s)
+    [completion] = completions(session, alice, course)
+    assert completion.score == 92
+
+
+def test_the_same_statement_twice_gives_one_completion(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    s = report(COMPLETED, course, {"mbox": f"mailto:{alice.email}"})
+    lrs.post(s)
+    lrs.post(s)
+    lrs.put(s["id"], s)
+    again = report(COMPLETED, course, {"mbox": f"mailto:{alice.email}"})  # another report of the same day
+    lrs.post(again)
+    assert len(completions(session, alice, course)) == 1
+    assert note(session, again["id"]) == "already recorded by an earlier report"
+
+
+def test_voiding_withdraws_the_completion(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    s = report(COMPLETED, course, {"mbox": f"mailto:{alice.email}"})
+    lrs.post(s)
+    assert len(completions(session, alice, course)) == 1
+    lrs.post(statement(VOIDED, object={"objectType": "StatementRef", "id": s["id"]}))
+    assert completions(session, alice, course) == []
+    assert "withdrawn" in (note(session, s["id"]) or "")
+
+
+def test_unknown_people_and_courses_are_stored_but_record_nothing(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    stranger = report(COMPLETED, course, {"mbox": "mailto:stranger@elsewhere.example"})
+    unknown_course = statement(COMPLETED, "https://lms.pathways.example/activities/NOPE-999")
+    unknown_course["actor"] = {"mbox": f"mailto:{alice.email}"}
+    assert lrs.post([stranger, unknown_course]).status_code == 200
+    assert completions(session, alice, course) == []
+    assert note(session, stranger["id"]) == "not matched: no employee with email stranger@elsewhere.example"
+    assert "no course with LMS id" in (note(session, unknown_course["id"]) or "")
+    assert lrs.get({"statementId": stranger["id"]}).status_code == 200
+
+
+def test_other_verbs_are_not_completions(lrs: Lrs, session: Session, alice: Employee, course: Course) -> None:
+    s = report("http://adlnet.gov/expapi/verbs/attempted", course, {"mbox": f"mailto:{alice.email}"})
+    lrs.post(s)
+    assert completions(session, alice, course) == []
+    assert note(session, s["id"]) is None
