@@ -20,6 +20,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+SQLITE_BEGIN = "pathways_sqlite_begin"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
     @event.listens_for(engine, "connect")
@@ -33,7 +36,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write that begins as a read fails at once with "database is locked" when another connection
+        # wrote in between; beginning IMMEDIATE takes the write lock up front and waits for it instead.
+        immediate = connection.get_execution_options().get(SQLITE_BEGIN) == "immediate"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -53,9 +59,11 @@ class Database:
     def session(self) -> Session:
         return self.sessionmaker()
 
-    def request_session(self) -> Iterator[Session]:
+    def request_session(self, writes: bool = False) -> Iterator[Session]:
         # One transaction per request, for the web tier's session dependency (pathways.deps).
         with self.sessionmaker() as session:
+            if writes and self.engine.dialect.name == "sqlite":
+                session.connection(execution_options={SQLITE_BEGIN: "immediate"})
             try:
                 yield session
                 session.commit()

@@ -8,12 +8,14 @@ from sqlalchemy.orm import Session
 
 from pathways.db import Database
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_session(request: Request) -> Iterator[Session]:
     # scope="function" (below) ends the transaction before the response is sent, so a failed commit becomes
     # an error response instead of a success the client was already told about.
     database: Database = request.app.state.database
-    yield from database.request_session()
+    yield from database.request_session(writes=request.method not in SAFE_METHODS)
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
