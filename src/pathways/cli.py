@@ -19,10 +19,12 @@ from pathways.config import DEV_SECRET_KEY, get_settings
 from pathways.content.loader import load_content
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
+from pathways.learning.cli import cli as completions_cli
 from pathways.org import demo
 from pathways.org import scale as scale_module
 from pathways.plans import service as plans_service
 from pathways.practice.cli import cli as practice_cli
+from pathways.trackers.cli import cli as tracker_cli
 from pathways.xapi.cli import cli as lrs_cli
 
 app = typer.Typer(
@@ -40,6 +42,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(practice_cli, name="practice")
 app.add_typer(lrs_cli, name="lrs")
+app.add_typer(completions_cli, name="completions")
+app.add_typer(tracker_cli, name="tracker")
 
 
 def fail(message: str) -> None:

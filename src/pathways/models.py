@@ -13,7 +13,17 @@ from pathways.competencies.models import (
 )
 from pathways.db import Base
 from pathways.inbox.models import Notification
-from pathways.learning.models import Completion, Course
+from pathways.learning.models import (
+    Assignment,
+    AssignmentEvent,
+    ChosenCourse,
+    Completion,
+    CompletionClaim,
+    CompletionImport,
+    Course,
+    CourseStart,
+    LearningReminder,
+)
 from pathways.org.models import Employee, Region, Site
 from pathways.practice.models import (
     PracticeAttempt,
@@ -23,6 +33,15 @@ from pathways.practice.models import (
     PracticeSetMember,
 )
 from pathways.stories.models import Story
+from pathways.trackers.models import (
+    CareerTracker,
+    TrackerCertification,
+    TrackerChange,
+    TrackerComment,
+    TrackerConversation,
+    TrackerCourse,
+    TrackerGoal,
+)
 from pathways.xapi.models import (
     XapiAttachment,
     XapiClient,
@@ -34,15 +53,23 @@ from pathways.xapi.models import (
 
 __all__ = [
     "ApiToken",
+    "Assignment",
+    "AssignmentEvent",
     "AuditEntry",
     "Base",
+    "CareerTracker",
+    "ChosenCourse",
     "Competency",
     "CompetencyLevel",
     "CompetencyRating",
     "Completion",
+    "CompletionClaim",
+    "CompletionImport",
     "Course",
+    "CourseStart",
     "Employee",
     "EvidenceRecord",
+    "LearningReminder",
     "Notification",
     "Observation",
     "PathEdge",
@@ -58,6 +85,12 @@ __all__ = [
     "SignInThrottle",
     "Site",
     "Story",
+    "TrackerCertification",
+    "TrackerChange",
+    "TrackerComment",
+    "TrackerConversation",
+    "TrackerCourse",
+    "TrackerGoal",
     "User",
     "XapiAttachment",
     "XapiClient",

@@ -62,6 +62,11 @@ def samples(session: Session) -> dict[str, str]:
         "manager_id": str(alice),
         "attempt_id": "1",
         "set_id": "1",
+        "tracker_id": "1",
+        "goal_id": "1",
+        "assignment_id": "1",
+        "claim_id": "1",
+        "import_id": "1",
     }
 
 

@@ -62,6 +62,18 @@ def ensure_can_view_employee(session: Session, user: User, employee: Employee) -
     ensure(can_view_employee(session, user, employee), "You can only see people in your own scope.")
 
 
+def can_manage_employee(session: Session, user: User, employee: Employee) -> bool:
+    """May act as this person's manager (comment on and approve plans, record conversations): a supervisor
+    in their reporting line, direct or indirect, or an admin. Never the person themselves."""
+    if is_admin(user):
+        return user.employee_id != employee.id
+    if user.employee_id is None or user.employee_id == employee.id:
+        return False
+    return AccountRole(user.account_role) == AccountRole.SUPERVISOR and reports_to(
+        session, employee, user.employee_id
+    )
+
+
 # ---------------------------------------------------------------- learning plans (issue 3)
 LEARNING_ASSIGNERS = (AccountRole.SUPERVISOR, AccountRole.TRAINER, AccountRole.ADMIN)
 LEARNING_OVERSEERS = (AccountRole.SUPERVISOR, AccountRole.SITE_LEAD, AccountRole.TRAINER, AccountRole.ADMIN)

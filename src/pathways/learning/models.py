@@ -1,11 +1,30 @@
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.competencies.models import Competency
 from pathways.db import Base
+
+if TYPE_CHECKING:  # imported for the type checker only: those modules import this one
+    from pathways.auth.models import User
+    from pathways.org.models import Employee
 
 course_competencies = Table(
     "course_competencies",
@@ -63,3 +82,128 @@ class Completion(Base):
     source_ref: Mapped[str | None] = mapped_column(String(200), index=True)
 
     course: Mapped[Course] = relationship(lazy="raise")
+
+
+# ---------------------------------------------------------------- learning plans (issue 3)
+# Courses required by a job role are not stored here: the plan computes them from the employee's current role
+# (role_required_courses), so a promotion or a content change takes effect at once with no sync job. Only what
+# people decide is stored: assignments, choices from career trackers, starts, hand marks and reminders sent.
+
+
+class Assignment(Base):
+    """A course a supervisor, trainer or administrator requires of one person, with a due date.
+
+    One row per person and course: assigning again reopens the same row rather than adding a duplicate,
+    and the unique constraint keeps two concurrent assigners from creating two.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("employee_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | cancelled | waived
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # Why it was cancelled or waived; the full story is in assignment_events.
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    assigned_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    course: Mapped[Course] = relationship(lazy="raise")
+    employee: Mapped["Employee"] = relationship(lazy="raise")
+    assigned_by: Mapped["User | None"] = relationship(lazy="raise")
+
+
+class AssignmentEvent(Base):
+    """The history of an assignment: assigned, due date moved, cancelled, waived, reopened."""
+
+    __tablename__ = "assignment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChosenCourse(Base):
+    """A course an employee planned in one of their career trackers, towards a target role."""
+
+    __tablename__ = "chosen_courses"
+    __table_args__ = (UniqueConstraint("employee_id", "course_id", "tracker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    # No foreign key: the trackers table arrives in a later migration, and trackers remove their own rows.
+    tracker_id: Mapped[int] = mapped_column(Integer, index=True)
+    target_role_code: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CourseStart(Base):
+    """The employee has started a course (their own mark, or a launch reported by the LMS)."""
+
+    __tablename__ = "course_starts"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))  # manual | xapi
+
+
+class CompletionClaim(Base):
+    """An employee's own mark on a required course, waiting for their supervisor to confirm it."""
+
+    __tablename__ = "completion_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[dt.date] = mapped_column(Date)
+    score: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | rejected
+    claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(lazy="raise")
+    employee: Mapped["Employee"] = relationship(lazy="raise")
+
+
+class LearningReminder(Base):
+    """A due-soon or overdue reminder already sent, so the reminder run never sends the same one twice."""
+
+    __tablename__ = "learning_reminders"
+    # The due date is part of the key: when a due date moves, the new date earns its own reminders.
+    __table_args__ = (UniqueConstraint("employee_id", "course_id", "kind", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # due-soon | overdue
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CompletionImport(Base):
+    """A CSV uploaded in the browser, kept between preview and apply so that any web worker can apply it."""
+
+    __tablename__ = "completion_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    # Cleared once applied: the summary is what stays.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,334 @@
+"""Importing completions from the LMS's CSV export: employee,course,completed_at,score.
+
+The file is streamed (memory stays flat whatever its size): employees and courses are loaded into dicts once,
+rows are checked one by one and recorded in batches through completions.record_completions. A problem with
+the file as a whole (encoding, header, empty) stops the import and changes nothing; a problem with one row
+rejects that row, with its number and the reason. A dry run does everything inside a savepoint and rolls it
+back, so its counts are exactly what applying would do. Re-importing the same file changes nothing.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pathways.errors import BadRequest
+from pathways.learning.completions import CompletionKey, NewCompletion, record_completions
+from pathways.learning.models import Completion, Course
+from pathways.org.models import Employee
+
+COLUMNS = ("employee", "course", "completed_at", "score")
+REQUIRED_COLUMNS = COLUMNS[:3]
+# The browser upload limit; the CLI (`pathways completions import FILE`) streams files of any size.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_CELL = 254  # the longest email address; nothing valid in this file is longer
+BATCH = 2000
+MAX_LISTED = 1000  # rejected rows listed one by one; beyond that they are counted
+SAMPLES = 20
+# A spreadsheet reads text beginning with these as a formula; we never evaluate them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NOTHING_IMPORTED = "Nothing was imported."
+
+
+class ImportFileError(BadRequest):
+    """The file as a whole cannot be imported."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    row: int
+    employee: str
+    course: str
+    completed_at: dt.date
+    score: int | None
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    new: int = 0  # recorded, or to be recorded by a dry run
+    known: int = 0  # already recorded before this import
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    new_samples: list[RowPreview] = field(default_factory=list)
+    known_samples: list[RowPreview] = field(default_factory=list)
+    on_reject: Callable[[Rejection], None] | None = field(default=None, repr=False, compare=False)
+
+    def reject(self, row: int, reason: str) -> None:
+        self.rejected += 1
+        rejection = Rejection(row, reason)
+        if len(self.rejections) < MAX_LISTED:
+            self.rejections.append(rejection)
+        if self.on_reject is not None:
+            self.on_reject(rejection)
+
+    def summary(self) -> str:
+        verb = "to record" if self.dry_run else "recorded"
+        return (
+            f"{self.rows} rows: {self.new} {verb}, {self.known} already known, {self.rejected} rejected"
+            + (" (dry run: nothing changed)" if self.dry_run else "")
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "new": self.new, "known": self.known, "rejected": self.rejected}
+
+
+def shown(value: str) -> str:
+    # Echo a bad value so it can be found, but short: it may be anything.
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    hire_date: dt.date
+    name: str
+
+
+class _Lookups:
+    """Employees by email and by number, courses by code: loaded once, so rows cost no queries."""
+
+    def __init__(self, session: Session) -> None:
+        self.people: dict[str, _Person] = {}
+        columns = (Employee.id, Employee.email, Employee.employee_number, Employee.hire_date, Employee.name)
+        for employee_id, email, number, hire_date, name in session.execute(select(*columns)):
+            person = _Person(employee_id, hire_date, name)
+            self.people[email.lower()] = person
+            self.people[number.upper()] = person
+        self.courses: dict[str, int] = dict(session.execute(select(Course.code, Course.id)).all())
+        self.courses = {code.upper(): course_id for code, course_id in self.courses.items()}
+
+
+def _records(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", errors="strict")
+    reader = csv.reader(text)
+    row = 1
+    try:
+        for cells in reader:
+            row = reader.line_num
+            yield row, cells
+    except UnicodeDecodeError as exc:
+        if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise ImportFileError(
+                f"The file is UTF-16 text; save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
+            ) from None
+        raise ImportFileError(
+            f"The file is not UTF-8 text (after row {row}, byte 0x{exc.object[exc.start]:02x} is not UTF-8). "
+            f"Save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"Row {row + 1} cannot be read as CSV ({exc}). {NOTHING_IMPORTED}") from None
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each column is: rows are read by position, not through a dict per row."""
+
+    employee: int
+    course: int
+    completed_at: int
+    score: int | None
+    width: int
+
+
+def _header(cells: list[str]) -> _Columns:
+    names = [cell.strip().lower() for cell in cells]
+    expected = ",".join(COLUMNS)
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    unexpected = [cell for cell, name in zip(cells, names, strict=True) if name not in COLUMNS]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    if unexpected:
+        problems.append("unexpected column" + ("s" if len(unexpected) > 1 else "") + ": "
+                        + ", ".join(f"'{shown(c)}'" for c in unexpected) + " (renamed?)")  # fmt: skip
+    if repeated:
+        problems.append(f"repeated column: {', '.join(repeated)}")
+    if problems:
+        raise ImportFileError(
+            f"The header row must be {expected} (score may be left out); {'; '.join(problems)}. "
+            f"{NOTHING_IMPORTED}"
+        )
+    score = names.index("score") if "score" in names else None
+    return _Columns(
+        names.index("employee"), names.index("course"), names.index("completed_at"), score, len(names)
+    )
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value).date()  # LMS exports often add a time: keep the day
+    except ValueError:
+        return None
+
+
+def _score(value: str) -> int | str | None:
+    """The score, None when blank, or the reason it is not valid."""
+    if not value:
+        return None
+    if value.isdigit() and len(value) <= 3 and int(value) <= 100:  # the usual case, without Decimal
+        return int(value)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 100:
+        return f"score '{shown(value)}' must be a whole number from 0 to 100 (or left empty)"
+    return int(number)
+
+
+def _cell_problem(*values: str) -> str | None:
+    for name, value in zip(REQUIRED_COLUMNS, values, strict=True):
+        if value.startswith(FORMULA_STARTS):
+            return f"{name} '{shown(value)}' looks like a spreadsheet formula; it was not evaluated"
+        if len(value) > MAX_CELL:
+            return f"{name} is longer than {MAX_CELL} characters"
+    return None
+
+
+Checked = tuple[NewCompletion, str, str]  # the completion, the employee's name, the course code
+
+
+def _check(cells: list[str], columns: _Columns, lookups: _Lookups, today: dt.date) -> Checked | str:
+    """The parsed row, or why it is rejected. Runs once a row: kept lean."""
+    if len(cells) != columns.width:
+        return f"has {len(cells)} cells but the header has {columns.width}"
+    employee_ref, course_code, when = (
+        cells[columns.employee],
+        cells[columns.course],
+        cells[columns.completed_at],
+    )
+    if (
+        employee_ref.startswith(FORMULA_STARTS)
+        or course_code.startswith(FORMULA_STARTS)
+        or when.startswith(FORMULA_STARTS)
+        or len(employee_ref) + len(course_code) + len(when) > MAX_CELL
+    ):
+        problem = _cell_problem(employee_ref, course_code, when)
+        if problem:
+            return problem
+    employee_ref, course_code, when = employee_ref.strip(), course_code.strip(), when.strip()
+    if not employee_ref:
+        return "employee is empty"
+    person = lookups.people.get(employee_ref.lower() if "@" in employee_ref else employee_ref.upper())
+    if person is None:
+        return f"no employee with email or number '{shown(employee_ref)}'"
+    course_code = course_code.upper()
+    course_id = lookups.courses.get(course_code)
+    if course_id is None:
+        return f"no course with code '{shown(course_code)}'" if course_code else "course is empty"
+    completed_at = _date(when)
+    if completed_at is None:
+        return f"completed_at '{shown(when)}' is not a date like 2026-03-31"
+    if completed_at > today:
+        return f"completed_at {completed_at.isoformat()} is in the future"
+    if completed_at < person.hire_date:
+        return f"completed_at {completed_at.isoformat()} is before the hire date {person.hire_date:%Y-%m-%d}"
+    score = _score(cells[columns.score].strip()) if columns.score is not None else None
+    if isinstance(score, str):
+        return score
+    return NewCompletion(person.id, course_id, completed_at, score), person.name, course_code
+
+
+@dataclass
+class _Batch:
+    rows: list[tuple[int, Checked]] = field(default_factory=list)
+    first_row: dict[CompletionKey, int] = field(default_factory=dict)
+
+
+def _sample(row: int, checked: Checked) -> RowPreview:
+    new, name, code = checked
+    return RowPreview(row, name, code, new.completed_at, new.score)
+
+
+def _flush(session: Session, batch: _Batch, report: ImportReport, max_id_before: int) -> None:
+    known = record_completions(session, [checked[0] for _, checked in batch.rows], source="csv")
+    for row, checked in batch.rows:
+        existing = known.get(checked[0].key)
+        if existing is not None and existing > max_id_before:
+            # Recorded by this same import, from a row in an earlier batch.
+            report.reject(row, "repeats an earlier row of this file (same employee, course and date)")
+        elif existing is not None:
+            report.known += 1
+            if len(report.known_samples) < SAMPLES:
+                report.known_samples.append(_sample(row, checked))
+        else:
+            report.new += 1
+            if len(report.new_samples) < SAMPLES:
+                report.new_samples.append(_sample(row, checked))
+    batch.rows.clear()
+    batch.first_row.clear()
+
+
+def run_import(
+    session: Session,
+    stream: IO[bytes],
+    *,
+    today: dt.date,
+    dry_run: bool,
+    on_progress: Callable[[int], None] | None = None,
+    on_reject: Callable[[Rejection], None] | None = None,
+    batch_size: int = BATCH,
+) -> ImportReport:
+    report = ImportReport(dry_run=dry_run, on_reject=on_reject)
+    lookups = _Lookups(session)
+    max_id_before = session.scalar(select(func.max(Completion.id))) or 0
+    # A savepoint either way: a file-level error found late (a bad byte at row 900,000) undoes the batches
+    # already recorded, whatever the caller does next; a dry run always rolls it back.
+    savepoint = session.begin_nested()
+    try:
+        columns: _Columns | None = None
+        batch = _Batch()
+        for row, cells in _records(stream):
+            if not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells):
+                continue  # blank lines (or lines of empty cells) are not rows
+            if columns is None:
+                columns = _header(cells)
+                continue
+            report.rows += 1
+            checked = _check(cells, columns, lookups, today)
+            if isinstance(checked, str):
+                report.reject(row, checked)
+                continue
+            first = batch.first_row.setdefault(checked[0].key, row)
+            if first != row:
+                report.reject(row, f"repeats row {first} (same employee, course and date)")
+                continue
+            batch.rows.append((row, checked))
+            if len(batch.rows) >= batch_size:
+                _flush(session, batch, report, max_id_before)
+                if on_progress:
+                    on_progress(report.rows)
+        if columns is None:
+            raise ImportFileError(f"The file is empty. {NOTHING_IMPORTED}")
+        if report.rows == 0:
+            raise ImportFileError(f"The file has a header row but no completions. {NOTHING_IMPORTED}")
+        _flush(session, batch, report, max_id_before)
+        if on_progress:
+            on_progress(report.rows)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return report

@@ -1,0 +1,112 @@
+"""Due-soon and overdue reminders, sent by `pathways completions remind` (run it daily, e.g. from cron).
+
+Idempotent: a reminder is sent once per person, course, kind and due date (learning_reminders remembers it),
+so running twice a day, or again after a failure, sends nothing new. Each person gets one message per kind
+listing their courses; on overdue courses their manager gets one message listing their reports'.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.auth.models import User
+from pathways.inbox import service as inbox
+from pathways.learning import requirements as rules
+from pathways.learning.models import Course, LearningReminder
+from pathways.org.models import Employee
+
+DUE_SOON, OVERDUE = "due-soon", "overdue"
+LISTED = 20  # lines in a manager's message; the team compliance view has the rest
+
+
+@dataclass
+class ReminderCounts:
+    due_soon: int = 0
+    overdue: int = 0
+    messages: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.due_soon} due-soon and {self.overdue} overdue reminders, "
+            f"in {self.messages} inbox messages."
+        )
+
+
+def _listing(items: list[tuple[str, dt.date]]) -> str:
+    ordered = sorted(items, key=lambda item: item[1])
+    more = f"; and {len(ordered) - LISTED} more" if len(ordered) > LISTED else ""
+    return "; ".join(f"{code} (due {due:%-d %b %Y})" for code, due in ordered[:LISTED]) + more
+
+
+def notify_due(session: Session, today: dt.date) -> ReminderCounts:
+    counts = ReminderCounts()
+    candidates = []
+    for row in rules.required_with_status(session, select(Employee.id)):
+        if row.overdue(today):
+            candidates.append((row, OVERDUE))
+        elif row.due_soon(today):
+            candidates.append((row, DUE_SOON))
+    if not candidates:
+        return counts
+    earliest = min(row.due_on for row, _ in candidates)
+    sent = set(
+        session.execute(
+            select(
+                LearningReminder.employee_id,
+                LearningReminder.course_id,
+                LearningReminder.kind,
+                LearningReminder.due_on,
+            ).where(LearningReminder.due_on >= earliest)
+        )
+    )
+    fresh = [(r, kind) for r, kind in candidates if (r.employee_id, r.course_id, kind, r.due_on) not in sent]
+    if not fresh:
+        return counts
+    codes = dict(session.execute(select(Course.id, Course.code)).all())
+    # Everyone, not an IN list of the people concerned: that list can outgrow SQLite's parameter limit.
+    people = {
+        e_id: (name, manager)
+        for e_id, name, manager in session.execute(select(Employee.id, Employee.name, Employee.manager_id))
+    }
+    accounts = dict(
+        session.execute(select(User.employee_id, User.id).where(User.employee_id.is_not(None))).all()
+    )
+    mine: dict[tuple[int, str], list[tuple[str, dt.date]]] = {}
+    reports: dict[int, list[tuple[dt.date, str, str]]] = {}
+    for row, kind in fresh:
+        session.add(
+            LearningReminder(
+                employee_id=row.employee_id, course_id=row.course_id, kind=kind, due_on=row.due_on
+            )
+        )
+        mine.setdefault((row.employee_id, kind), []).append((codes[row.course_id], row.due_on))
+        if kind == OVERDUE:
+            counts.overdue += 1
+            name, manager_id = people[row.employee_id]
+            if manager_id is not None:
+                reports.setdefault(manager_id, []).append((row.due_on, name, codes[row.course_id]))
+        else:
+            counts.due_soon += 1
+    session.flush()
+    for (employee_id, kind), items in mine.items():
+        user_id = accounts.get(employee_id)
+        if user_id is None:
+            continue  # no account to deliver to; the reminder still counts as sent
+        if kind == OVERDUE:
+            message = f"Overdue required courses: {_listing(items)}."
+        else:
+            message = f"Required courses due within {rules.DUE_SOON_DAYS} days: {_listing(items)}."
+        inbox.notify_user(session, user_id, kind, message, "/learning")
+        counts.messages += 1
+    for manager_id, overdue in reports.items():
+        user_id = accounts.get(manager_id)
+        if user_id is not None:
+            # Oldest first: the longest overdue is what a manager should chase first.
+            lines = [f"{name}: {code} (due {due:%-d %b %Y})" for due, name, code in sorted(overdue)]
+            more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
+            message = "Your reports are overdue on: " + "; ".join(lines[:LISTED]) + more + "."
+            inbox.notify_user(session, user_id, OVERDUE, message, "/learning/team")
+            counts.messages += 1
+    return counts

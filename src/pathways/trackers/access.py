@@ -1,0 +1,55 @@
+"""Who may do what with a tracker: the employee owns it; their supervisors (and admins) may view, comment,
+approve and record conversations; anyone else who can see the employee may only look."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from pathways.auth.models import User
+from pathways.auth.permissions import can_manage_employee, ensure_can_view_employee
+from pathways.errors import BadRequest, Forbidden
+from pathways.org.models import Employee
+from pathways.trackers import service
+from pathways.trackers.models import CareerTracker
+
+NO_EMPLOYEE_RECORD = "Your account is not linked to an employee record, so you have no trackers of your own."
+
+
+@dataclass(frozen=True)
+class TrackerAccess:
+    tracker: CareerTracker
+    user: User
+    is_owner: bool
+    can_manage: bool
+
+    def require_owner(self) -> "TrackerAccess":
+        if not self.is_owner:
+            raise Forbidden(f"Only {self.tracker.employee.name} can change their own tracker.")
+        return self
+
+    def require_manager(self) -> "TrackerAccess":
+        if not self.can_manage:
+            raise Forbidden(
+                f"Only a supervisor in {self.tracker.employee.name}'s reporting line can do this."
+            )
+        return self
+
+
+def open_tracker(session: Session, user: User, tracker_id: int) -> TrackerAccess:
+    tracker = service.get_tracker(session, tracker_id)
+    ensure_can_view_employee(session, user, tracker.employee)
+    return TrackerAccess(
+        tracker=tracker,
+        user=user,
+        is_owner=user.employee_id == tracker.employee_id,
+        can_manage=can_manage_employee(session, user, tracker.employee),
+    )
+
+
+def own_employee(session: Session, user: User) -> Employee:
+    if user.employee_id is None:
+        raise BadRequest(NO_EMPLOYEE_RECORD)
+    employee = session.get(Employee, user.employee_id)
+    if employee is None:
+        raise BadRequest(NO_EMPLOYEE_RECORD)
+    return employee

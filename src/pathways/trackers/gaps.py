@@ -1,0 +1,198 @@
+"""The gap analysis: how far an employee is from a target role, requirement by requirement.
+
+Current levels come from competencies.evidence.levels_for (the one shared rule); this module only compares.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.careers.models import PathEdge
+from pathways.competencies import evidence
+from pathways.competencies.evidence import CurrentLevel
+from pathways.trackers.models import CareerTracker
+
+BASIS_TEXT = {
+    "manager rating": "supervisor's latest rating",
+    "evidence": "highest level shown by courses, observations or practice",
+    "none": "no rating or evidence yet",
+}
+
+
+@dataclass(frozen=True)
+class CompetencyGap:
+    code: str
+    name: str
+    required: int
+    current: int
+    basis: str
+    self_rating: int | None
+    manager_rating: int | None
+
+    @property
+    def gap(self) -> int:
+        return max(self.required - self.current, 0)
+
+    @property
+    def met(self) -> bool:
+        return self.current >= self.required
+
+    @property
+    def basis_text(self) -> str:
+        return BASIS_TEXT.get(self.basis, self.basis)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    reached: int  # sum of min(current, required)
+    required: int  # sum of required levels
+    met: int  # competencies fully met
+    count: int  # competencies required
+
+    @property
+    def proportional(self) -> float:
+        return 1.0 if self.required == 0 else self.reached / self.required
+
+    @property
+    def percent(self) -> int:
+        return round(self.proportional * 100)
+
+    @property
+    def met_percent(self) -> int:
+        return 100 if self.count == 0 else round(self.met * 100 / self.count)
+
+
+@dataclass(frozen=True)
+class TimeInRole:
+    current_role: str
+    months: int
+    typical_months: int | None  # None when the lattice has no direct move
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.typical_months is None else self.months >= self.typical_months
+
+    @property
+    def message(self) -> str:
+        if self.typical_months is None:
+            return (
+                f"{self.months} months as {self.current_role}; the lattice has no direct move to this role."
+            )
+        return f"{self.months} of the usual {self.typical_months} months as {self.current_role}."
+
+
+@dataclass(frozen=True)
+class CertificationStatus:
+    name: str
+    required: bool
+    held: bool
+    verified: bool
+
+
+@dataclass(frozen=True)
+class RequiredCourse:
+    course_id: int
+    code: str
+    title: str
+    completed: bool
+    planned_quarter: str | None
+
+
+@dataclass(frozen=True)
+class GapAnalysis:
+    competencies: list[CompetencyGap]
+    readiness: Readiness
+    time_in_role: TimeInRole
+    certifications: list[CertificationStatus]
+    required_courses: list[RequiredCourse]
+
+    @property
+    def gaps(self) -> list[CompetencyGap]:
+        return [c for c in self.competencies if c.gap > 0]
+
+    @property
+    def open_requirements(self) -> int:
+        certs = sum(1 for c in self.certifications if c.required and not c.held)
+        courses = sum(1 for c in self.required_courses if not c.completed)
+        return len(self.gaps) + certs + courses + (1 if self.time_in_role.met is False else 0)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(months - (1 if end.day < start.day else 0), 0)
+
+
+def typical_months_from(session: Session, from_role_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(PathEdge.to_role_id, PathEdge.typical_months).where(PathEdge.from_role_id == from_role_id)
+    )
+    return {to_role: months for to_role, months in rows}
+
+
+@dataclass(frozen=True)
+class EmployeeRecord:
+    """What the analysis needs about the employee, loaded once and shared by all their trackers."""
+
+    levels: dict[str, CurrentLevel]
+    completed: set[str]
+    typical_months: dict[int, int]
+    current_role: str
+
+
+def employee_record(session: Session, tracker: CareerTracker) -> EmployeeRecord:
+    employee = tracker.employee
+    return EmployeeRecord(
+        levels=evidence.levels_for(session, employee.id),
+        completed=evidence.completed_courses(session, employee.id),
+        typical_months=typical_months_from(session, employee.role_id),
+        current_role=employee.role.name,
+    )
+
+
+def analyse(tracker: CareerTracker, record: EmployeeRecord, today: dt.date | None = None) -> GapAnalysis:
+    # Needs tracker.role (requirements, competencies, required courses), employee, certifications, courses.
+    role = tracker.role
+    competencies = []
+    for requirement in role.requirements:
+        code = requirement.competency.code
+        current = record.levels.get(code)
+        competencies.append(
+            CompetencyGap(
+                code=code,
+                name=requirement.competency.name,
+                required=requirement.level,
+                current=current.level if current else 0,
+                basis=current.basis if current else "none",
+                self_rating=current.self_rating if current else None,
+                manager_rating=current.manager_rating if current else None,
+            )
+        )
+    readiness = Readiness(
+        reached=sum(min(c.current, c.required) for c in competencies),
+        required=sum(c.required for c in competencies),
+        met=sum(1 for c in competencies if c.met),
+        count=len(competencies),
+    )
+    time_in_role = TimeInRole(
+        current_role=record.current_role,
+        months=months_between(tracker.employee.role_since, today or dt.date.today()),
+        typical_months=record.typical_months.get(role.id),
+    )
+    held = {c.name: c for c in tracker.certifications}
+    certifications = [
+        CertificationStatus(
+            name=str(item["name"]),
+            required=bool(item.get("required")),
+            held=item["name"] in held,
+            verified=item["name"] in held and held[item["name"]].verified_at is not None,
+        )
+        for item in role.certifications
+    ]
+    planned = {item.course_id: item.quarter for item in tracker.courses}
+    required_courses = [
+        RequiredCourse(c.id, c.code, c.title, c.code in record.completed, planned.get(c.id))
+        for c in role.required_courses
+    ]
+    return GapAnalysis(competencies, readiness, time_in_role, certifications, required_courses)

@@ -1,0 +1,183 @@
+"""Tracker pages: the list and side-by-side comparison, one tracker, and the workbook import preview."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.auth.csrf import verify_csrf
+from pathways.auth.dependencies import CurrentUser
+from pathways.auth.models import AccountRole, User
+from pathways.auth.permissions import ensure_can_view_employee, is_admin
+from pathways.careers.models import Role
+from pathways.deps import DbSession
+from pathways.errors import AppError, NotFound
+from pathways.learning.models import Course
+from pathways.org.models import Employee
+from pathways.trackers import forms, imports, service, views
+from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
+from pathways.trackers.archive import MAX_UPLOAD_BYTES
+from pathways.trackers.gaps import BASIS_TEXT, employee_record
+from pathways.trackers.models import CareerTracker
+from pathways.trackers.quarters import upcoming_quarters
+from pathways.web import render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(forms.router)
+
+TrackerId = Annotated[int, Path(ge=1)]
+
+
+def team_ids(session: Session, manager_id: int) -> list[int]:
+    """Everyone reporting to the manager, directly or not, from one query over the reporting lines."""
+    reports: dict[int, list[int]] = {}
+    for employee_id, boss in session.execute(select(Employee.id, Employee.manager_id)):
+        if boss is not None:
+            reports.setdefault(boss, []).append(employee_id)
+    found, queue = set(), [manager_id]
+    while queue:
+        for report in reports.get(queue.pop(), []):
+            if report not in found:
+                found.add(report)
+                queue.append(report)
+    return sorted(found)
+
+
+def team_trackers(session: Session, user: User) -> list[CareerTracker]:
+    if user.employee_id is None or user.account_role != AccountRole.SUPERVISOR:
+        return []
+    return service.trackers_of(session, team_ids(session, user.employee_id))
+
+
+@router.get("/trackers", response_class=HTMLResponse)
+def trackers_page(
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    employee_id: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    if employee_id is not None:
+        employee = session.get(Employee, employee_id)
+        if employee is None:
+            raise NotFound(f"No employee with id {employee_id}.")
+        ensure_can_view_employee(session, user, employee)
+    elif user.employee_id is not None:
+        employee = own_employee(session, user)
+    else:
+        employee = None
+    trackers = service.trackers_of(session, [employee.id]) if employee else []
+    tracker_views = []
+    if trackers:
+        record = employee_record(session, trackers[0])
+        tracker_views = [views.build(session, t, record) for t in trackers]
+    taken = {t.role_id for t in trackers}
+    roles = [
+        r
+        for r in session.scalars(select(Role).order_by(Role.position))
+        if employee and r.id != employee.role_id and r.id not in taken
+    ]
+    competencies: dict[str, str] = {}
+    for view in tracker_views:
+        for gap in view.analysis.competencies:
+            competencies.setdefault(gap.code, gap.name)
+    context = {
+        "employee": employee,
+        "own": employee is not None and employee.id == user.employee_id,
+        "views": tracker_views,
+        "competencies": competencies,
+        "roles": roles,
+        "team": [] if employee_id else team_trackers(session, user),
+        "is_admin": is_admin(user),
+    }
+    return render(request, "trackers/list.html", context)
+
+
+@router.post("/trackers", dependencies=[Depends(verify_csrf)])
+def start_tracker_form(
+    user: CurrentUser, session: DbSession, role: Annotated[str, Form(min_length=1, max_length=64)]
+) -> RedirectResponse:
+    tracker, _ = service.start_tracker(session, own_employee(session, user), role, user)
+    return RedirectResponse(f"/trackers/{tracker.id}", status_code=303)
+
+
+def tracker_context(session: Session, access: TrackerAccess) -> dict[str, object]:
+    tracker = access.tracker
+    view = views.build(session, tracker)
+    today = dt.date.today()
+    planned = {i.course_id for i in tracker.courses}
+    quarters = sorted(set(upcoming_quarters(today)) | {i.quarter for i in tracker.courses})
+    courses = [c for c in session.scalars(select(Course).order_by(Course.code)) if c.id not in planned]
+    return {
+        "view": view,
+        "tracker": tracker,
+        "analysis": view.analysis,
+        "access": access,
+        "quarters": quarters,
+        "this_quarter": upcoming_quarters(today, 1)[0],
+        "courses": courses,
+        "basis_text": BASIS_TEXT,
+        "history": list(reversed(tracker.changes))[:30],
+        "today": today,
+    }
+
+
+@router.get("/trackers/{tracker_id}", response_class=HTMLResponse)
+def tracker_page(
+    request: Request,
+    tracker_id: TrackerId,
+    user: CurrentUser,
+    session: DbSession,
+    done: Annotated[str | None, Query(max_length=32)] = None,
+) -> HTMLResponse:
+    context = tracker_context(session, open_tracker(session, user, tracker_id))
+    context["done"] = forms.DONE_MESSAGES.get(done or "")
+    return render(request, "trackers/tracker.html", context)
+
+
+@router.get("/trackers/{tracker_id}/import", response_class=HTMLResponse)
+def import_page(
+    request: Request, tracker_id: TrackerId, user: CurrentUser, session: DbSession
+) -> HTMLResponse:
+    access = open_tracker(session, user, tracker_id).require_owner()
+    return render(request, "trackers/import.html", {"tracker": access.tracker, "result": None, "token": None})
+
+
+@router.post(
+    "/trackers/{tracker_id}/import", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)]
+)
+def import_preview_page(
+    request: Request,
+    tracker_id: TrackerId,
+    user: CurrentUser,
+    session: DbSession,
+    file: Annotated[UploadFile, File()],
+) -> HTMLResponse:
+    tracker = open_tracker(session, user, tracker_id).require_owner().tracker
+    context: dict[str, object] = {"tracker": tracker, "result": None, "token": None}
+    try:
+        result = imports.preview(session, file.file.read(MAX_UPLOAD_BYTES + 1), views.build(session, tracker))
+    except AppError as exc:
+        context["error"] = exc.message
+        context["problems"] = getattr(exc, "problems", [exc.message])
+        return render(request, "trackers/import.html", context, status_code=exc.status_code)
+    context["result"] = result
+    context["token"] = imports.sign(request.app.state.settings.secret_key, tracker, result.edits)
+    return render(request, "trackers/import.html", context)
+
+
+@router.post("/trackers/{tracker_id}/import/apply", dependencies=[Depends(verify_csrf)])
+def import_apply(
+    request: Request,
+    tracker_id: TrackerId,
+    user: CurrentUser,
+    session: DbSession,
+    token: Annotated[str, Form(max_length=200_000)],
+    confirm: Annotated[bool, Form()] = False,
+) -> Response:
+    tracker = open_tracker(session, user, tracker_id).require_owner().tracker
+    edits = imports.unsign(request.app.state.settings.secret_key, tracker, token)
+    imports.apply(session, tracker, edits, user, confirm)
+    return RedirectResponse(f"/trackers/{tracker_id}?done=imported", status_code=303)

@@ -1,0 +1,311 @@
+"""Trackers: starting one, planning courses by quarter, goals, notes, certifications, and the history.
+
+Every change bumps the tracker's revision and leaves a line in its history, so a workbook exported at an
+older revision can show what changed since, and nothing is overwritten silently.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
+
+from pathways.audit import service as audit
+from pathways.auth.models import User
+from pathways.careers.models import Role, RoleCompetency
+from pathways.errors import BadRequest, Conflict, NotFound
+from pathways.learning.models import Course
+from pathways.org.models import Employee
+from pathways.plans import service as plans_service
+from pathways.trackers import learning_link
+from pathways.trackers.models import (
+    CareerTracker,
+    TrackerCertification,
+    TrackerChange,
+    TrackerCourse,
+    TrackerGoal,
+)
+from pathways.trackers.quarters import parse_quarter, quarter_of
+
+MAX_GOAL = 300
+MAX_NOTES = 5000
+COMMAND_LINE = "Command line"
+
+
+def detail_options() -> list[_AbstractLoad]:
+    role = selectinload(CareerTracker.role)
+    return [
+        selectinload(CareerTracker.employee).selectinload(Employee.role),
+        role.selectinload(Role.requirements).selectinload(RoleCompetency.competency),
+        role.selectinload(Role.required_courses),
+        selectinload(CareerTracker.courses).selectinload(TrackerCourse.course),
+        selectinload(CareerTracker.goals),
+        selectinload(CareerTracker.certifications),
+        selectinload(CareerTracker.conversations),
+        selectinload(CareerTracker.comments),
+        selectinload(CareerTracker.changes),
+    ]
+
+
+def get_tracker(session: Session, tracker_id: int) -> CareerTracker:
+    query = select(CareerTracker).where(CareerTracker.id == tracker_id).options(*detail_options())
+    tracker = session.scalar(query.execution_options(populate_existing=True))
+    if tracker is None:
+        raise NotFound(f"No tracker with id {tracker_id}.")
+    return tracker
+
+
+def trackers_of(session: Session, employee_ids: list[int]) -> list[CareerTracker]:
+    query = select(CareerTracker).where(CareerTracker.employee_id.in_(employee_ids))
+    query = query.options(*detail_options()).order_by(CareerTracker.employee_id, CareerTracker.id)
+    return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
+def tracker_for(session: Session, employee: Employee, role_code: str) -> CareerTracker:
+    role = role_by_code(session, role_code)
+    tracker_id = session.scalar(
+        select(CareerTracker.id).where(
+            CareerTracker.employee_id == employee.id, CareerTracker.role_id == role.id
+        )
+    )
+    if tracker_id is None:
+        raise NotFound(f"{employee.name} has no tracker for {role.name}.")
+    return get_tracker(session, tracker_id)
+
+
+def role_by_code(session: Session, code: str) -> Role:
+    role = session.scalar(select(Role).where(Role.code == code))
+    if role is None:
+        raise NotFound(f"No role with code '{code}'.")
+    return role
+
+
+def course_by_code(session: Session, code: str) -> Course:
+    course = session.scalar(select(Course).where(Course.code == code.strip().upper()))
+    if course is None:
+        raise NotFound(f"No course with code '{code}'.")
+    return course
+
+
+def actor_name(user: User | None) -> str:
+    return user.name if user else COMMAND_LINE
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def touch(tracker: CareerTracker, user: User | None, summary: str) -> None:
+    tracker.revision += 1
+    tracker.updated_at = now()
+    tracker.changes.append(
+        TrackerChange(revision=tracker.revision, actor_name=actor_name(user), summary=summary, at=now())
+    )
+
+
+def start_tracker(
+    session: Session, employee: Employee, role_code: str, user: User | None
+) -> tuple[CareerTracker, bool]:
+    """The employee's tracker for the role, and whether it was created just now."""
+    role = role_by_code(session, role_code)
+    if role.id == employee.role_id:
+        raise BadRequest(f"{employee.name} already works as {role.name}; choose a role to move to.")
+    existing = session.scalar(
+        select(CareerTracker.id).where(
+            CareerTracker.employee_id == employee.id, CareerTracker.role_id == role.id
+        )
+    )
+    if existing is not None:
+        return get_tracker(session, existing), False
+    tracker = CareerTracker(employee_id=employee.id, role_id=role.id, notes="", revision=1, updated_at=now())
+    session.add(tracker)
+    session.flush()
+    summary = f"Tracker for {role.name} started"
+    session.add(
+        TrackerChange(tracker_id=tracker.id, revision=1, actor_name=actor_name(user), summary=summary)
+    )
+    session.flush()
+    return get_tracker(session, tracker.id), True
+
+
+def delete_tracker(session: Session, tracker: CareerTracker) -> None:
+    for item in tracker.courses:
+        learning_link.unchoose(
+            session, employee_id=tracker.employee_id, course_id=item.course_id, tracker_id=tracker.id
+        )
+    session.delete(tracker)
+    session.flush()
+
+
+def planned(tracker: CareerTracker, course_id: int) -> TrackerCourse | None:
+    return next((item for item in tracker.courses if item.course_id == course_id), None)
+
+
+def plan_course(
+    session: Session,
+    tracker: CareerTracker,
+    code: str,
+    quarter: str,
+    user: User | None,
+    source: str = "manual",
+) -> TrackerCourse:
+    course = course_by_code(session, code)
+    quarter = parse_quarter(quarter)
+    item = planned(tracker, course.id)
+    if item is not None:
+        if item.quarter != quarter:
+            touch(tracker, user, f"Moved {course.code} from {item.quarter} to {quarter}")
+            item.quarter = quarter
+            session.flush()
+        return item
+    item = TrackerCourse(course_id=course.id, course=course, quarter=quarter, source=source)
+    tracker.courses.append(item)
+    touch(tracker, user, f"Planned {course.code} ({course.title}) in {quarter}")
+    session.flush()
+    learning_link.choose(
+        session,
+        employee_id=tracker.employee_id,
+        course_id=course.id,
+        tracker_id=tracker.id,
+        role_code=tracker.role.code,
+    )
+    return item
+
+
+def unplan_course(session: Session, tracker: CareerTracker, code: str, user: User | None) -> None:
+    course = course_by_code(session, code)
+    item = planned(tracker, course.id)
+    if item is None:
+        raise NotFound(f"{course.code} is not in this plan.")
+    tracker.courses.remove(item)
+    touch(tracker, user, f"Removed {course.code} from the plan")
+    session.flush()
+    learning_link.unchoose(
+        session, employee_id=tracker.employee_id, course_id=course.id, tracker_id=tracker.id
+    )
+
+
+def course_statuses(session: Session, tracker: CareerTracker) -> dict[int, str]:
+    return learning_link.statuses(session, tracker.employee_id, [item.course_id for item in tracker.courses])
+
+
+def suggest_plan(
+    session: Session,
+    tracker: CareerTracker,
+    hours_per_week: Decimal,
+    user: User | None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Place the planner's courses into quarters by their start date; courses already planned stay put."""
+    statuses = course_statuses(session, tracker)
+    in_progress = [i.course.code for i in tracker.courses if statuses.get(i.course_id) == "in progress"]
+    plan = plans_service.optimize(
+        session, tracker.employee, [tracker.role.code], hours_per_week, in_progress, today
+    )
+    already = {item.course.code for item in tracker.courses}
+    added = []
+    for course in plan.courses:
+        if course.code not in already:
+            plan_course(session, tracker, course.code, quarter_of(course.starts_on), user, source="planner")
+            added.append(course.code)
+    return added
+
+
+def clean_goal_text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise BadRequest("A goal needs some text.")
+    if len(text) > MAX_GOAL:
+        raise BadRequest(f"A goal can be at most {MAX_GOAL} characters.")
+    return text
+
+
+def goal_by_id(tracker: CareerTracker, goal_id: int) -> TrackerGoal:
+    goal = next((g for g in tracker.goals if g.id == goal_id), None)
+    if goal is None:
+        raise NotFound(f"No goal with id {goal_id} in this tracker.")
+    return goal
+
+
+def add_goal(
+    session: Session, tracker: CareerTracker, text: str, target_date: dt.date | None, user: User | None
+) -> TrackerGoal:
+    goal = TrackerGoal(text=clean_goal_text(text), target_date=target_date, done=False)
+    tracker.goals.append(goal)
+    touch(tracker, user, f"Added goal: {goal.text}")
+    session.flush()
+    return goal
+
+
+def update_goal(
+    session: Session,
+    tracker: CareerTracker,
+    goal: TrackerGoal,
+    user: User | None,
+    *,
+    text: str,
+    target_date: dt.date | None,
+    done: bool,
+) -> None:
+    text = clean_goal_text(text)
+    if (goal.text, goal.target_date, goal.done) == (text, target_date, done):
+        return
+    goal.text, goal.target_date, goal.done = text, target_date, done
+    touch(tracker, user, f"Updated goal: {text}{' (done)' if done else ''}")
+    session.flush()
+
+
+def remove_goal(session: Session, tracker: CareerTracker, goal: TrackerGoal, user: User | None) -> None:
+    tracker.goals.remove(goal)
+    touch(tracker, user, f"Removed goal: {goal.text}")
+    session.flush()
+
+
+def set_notes(session: Session, tracker: CareerTracker, notes: str, user: User | None) -> None:
+    notes = (notes or "").replace("\r\n", "\n").strip()
+    if len(notes) > MAX_NOTES:
+        raise BadRequest(f"Notes can be at most {MAX_NOTES} characters.")
+    if notes != tracker.notes:
+        tracker.notes = notes
+        touch(tracker, user, "Updated the notes")
+        session.flush()
+
+
+def set_certifications_held(
+    session: Session, tracker: CareerTracker, names: list[str], user: User | None
+) -> None:
+    known = {str(item["name"]) for item in tracker.role.certifications}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise BadRequest(f"{tracker.role.name} lists no certification called '{unknown[0]}'.")
+    wanted = set(names)
+    held = {c.name for c in tracker.certifications}
+    for cert in [c for c in tracker.certifications if c.name not in wanted]:
+        tracker.certifications.remove(cert)
+    for name in sorted(wanted - held):
+        tracker.certifications.append(TrackerCertification(name=name))
+    if wanted != held:
+        touch(tracker, user, f"Certifications held: {', '.join(sorted(wanted)) or 'none'}")
+        session.flush()
+
+
+def verify_certification(session: Session, tracker: CareerTracker, name: str, user: User) -> None:
+    cert = next((c for c in tracker.certifications if c.name == name), None)
+    if cert is None:
+        raise BadRequest(
+            f"{tracker.employee.name} has not said they hold '{name}', so it cannot be verified."
+        )
+    if cert.verified_at is not None:
+        raise Conflict(f"'{name}' is already verified.")
+    cert.verified_at, cert.verified_by_user_id = now(), user.id
+    touch(tracker, user, f"Verified certification: {name}")
+    session.flush()
+    audit.record(
+        session,
+        actor_user_id=user.id,
+        action="tracker.certification.verify",
+        entity="career_trackers",
+        entity_id=tracker.id,
+        after={"certification": name},
+    )

@@ -1,0 +1,276 @@
+"""Reads an edited tracker workbook back into a Proposal: the plan by quarter, goals and notes.
+
+Nothing in the file is ever calculated: formulas are read as their text, with a warning. Every problem is
+named with its sheet and row, and all of them are reported at once.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pathways.errors import AppError, BadRequest
+from pathways.learning.models import Course
+from pathways.trackers import workbook as layout
+from pathways.trackers.archive import check_archive
+from pathways.trackers.proposal import GoalDraft, Proposal
+from pathways.trackers.quarters import parse_quarter
+from pathways.trackers.service import MAX_GOAL
+from pathways.trackers.views import TrackerView
+
+MAX_ROWS = 2000
+READ_ONLY_SHEETS = (layout.GAPS, layout.CONVERSATIONS)
+
+
+class WorkbookRejected(BadRequest):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The workbook was not imported: " + " ".join(problems))
+
+
+@dataclass
+class WorkbookEdits:
+    proposal: Proposal
+    exported_revision: int
+    exported_at: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reader:
+    view: TrackerView
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def value(self, ws: Worksheet, row: int, column: int) -> Any:
+        cell = ws.cell(row=row, column=column)
+        value = cell.value
+        if cell.data_type == "f" or not isinstance(value, str | int | float | dt.date | type(None)):
+            text = str(getattr(value, "text", value) or "")
+            self.warnings.append(
+                f"{ws.title} row {row}, column {cell.column_letter} holds a formula ({text}); formulas are "
+                "never calculated, so its text was read as it is."
+            )
+            return text
+        return value.strip() if isinstance(value, str) else value
+
+    def text(self, ws: Worksheet, row: int, column: int) -> str:
+        value = self.value(ws, row, column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def header_ok(self, ws: Worksheet, expected: tuple[str, ...]) -> bool:
+        found = tuple(str(ws.cell(row=1, column=c).value or "").strip() for c in range(1, len(expected) + 1))
+        if tuple(f.lower() for f in found) != tuple(e.lower() for e in expected):
+            self.problems.append(
+                f"{ws.title} row 1: the column headings were changed; they must be {', '.join(expected)}."
+            )
+            return False
+        return True
+
+
+def data_rows(ws: Worksheet) -> range:
+    return range(2, min(ws.max_row, MAX_ROWS + 1) + 1)
+
+
+def open_workbook(data: bytes) -> Workbook:
+    check_archive(data)
+    try:
+        # data_only=False: formulas come back as their text and are never evaluated.
+        return load_workbook(io.BytesIO(data), data_only=False, keep_links=False, keep_vba=False)
+    except AppError:
+        raise
+    except Exception:
+        raise BadRequest("The workbook could not be read. Download a fresh copy and edit that one.") from None
+
+
+def check_sheets(wb: Workbook, problems: list[str], warnings: list[str]) -> None:
+    names = list(wb.sheetnames)
+    missing = [name for name in layout.SHEETS if name not in names]
+    extra = [name for name in names if name not in layout.SHEETS]
+    for name in missing:
+        hint = f" (the workbook has {', '.join(repr(e) for e in extra)} instead)" if extra else ""
+        problems.append(f"The sheet '{name}' is missing{hint}; sheets must not be renamed or deleted.")
+    if not missing:
+        for name in extra:
+            warnings.append(f"The sheet '{name}' is not part of the tracker and was ignored.")
+
+
+def read_about(wb: Workbook, view: TrackerView, problems: list[str]) -> tuple[int, str]:
+    ws = wb[layout.ABOUT]
+    about = {
+        str(ws.cell(row=r, column=1).value or "").strip(): ws.cell(row=r, column=2).value
+        for r in range(1, 12)
+    }
+    tracker = view.tracker
+    employee, role = str(about.get("Employee number") or ""), str(about.get("Role code") or "")
+    try:
+        tracker_id, revision = int(str(about.get("Tracker id"))), int(str(about.get("Revision")))
+    except ValueError:
+        problems.append("The workbook's About sheet was changed, so it cannot be matched to a tracker.")
+        return 0, ""
+    if employee != tracker.employee.employee_number:
+        problems.append(
+            f"This workbook belongs to another employee ({employee}), not {tracker.employee.name}; "
+            "download this tracker's workbook and edit that one."
+        )
+    elif tracker_id != tracker.id or role != tracker.role.code:
+        problems.append(
+            f"This workbook belongs to another tracker ({role}), not {tracker.role.name}; "
+            "download this tracker's workbook and edit that one."
+        )
+    return revision, str(about.get("Exported at") or "")
+
+
+def read_plan(session: Session, ws: Worksheet, reader: Reader) -> dict[str, str]:
+    if not reader.header_ok(ws, layout.PLAN_HEADER):
+        return {}
+    entries: dict[str, tuple[int, str]] = {}
+    for row in data_rows(ws):
+        quarter, code = reader.text(ws, row, 1), reader.text(ws, row, 2).upper()
+        if not code:
+            if quarter or reader.text(ws, row, 3):
+                reader.warnings.append(f"Plan row {row} has no course code and was ignored.")
+            continue
+        try:
+            quarter = parse_quarter(quarter)
+        except BadRequest as exc:
+            reader.problems.append(f"Plan row {row}: {exc.message}")
+            continue
+        if code in entries:
+            reader.problems.append(
+                f"Plan rows {entries[code][0]} and {row} both plan {code}; keep one of them."
+            )
+            continue
+        entries[code] = (row, quarter)
+    known = set(session.scalars(select(Course.code).where(Course.code.in_(list(entries)))))
+    for code, (row, _) in entries.items():
+        if code not in known:
+            reader.problems.append(f"Plan row {row}: there is no course with code '{code}'.")
+    statuses = {i.course.code: reader.view.status(i) for i in reader.view.tracker.courses}
+    for code, (row, _) in entries.items():
+        status = reader.text(ws, row, 5).lower()
+        if code in statuses and status and status != statuses[code]:
+            reader.warnings.append(
+                f"Plan row {row}: the status of {code} comes from your learning record; "
+                f"the change to '{status}' was ignored."
+            )
+    return {code: quarter for code, (_, quarter) in entries.items() if code in known}
+
+
+def read_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadRequest(f"'{value}' is not a date: write it like 2027-03-31.") from None
+
+
+def read_goals(ws: Worksheet, reader: Reader) -> list[GoalDraft]:
+    if not reader.header_ok(ws, layout.GOALS_HEADER):
+        return []
+    existing = {g.id for g in reader.view.tracker.goals}
+    goals: list[GoalDraft] = []
+    seen: dict[int, int] = {}
+    for row in data_rows(ws):
+        raw_id, text = reader.text(ws, row, 1), " ".join(reader.text(ws, row, 2).split())
+        status = reader.text(ws, row, 4).lower() or "open"
+        if not raw_id and not text:
+            continue
+        try:
+            target = read_date(reader.value(ws, row, 3))
+        except BadRequest as exc:
+            reader.problems.append(f"Goals row {row}: {exc.message}")
+            continue
+        goal_id = int(raw_id) if raw_id.isdigit() else None
+        if raw_id and (goal_id is None or goal_id not in existing):
+            reader.problems.append(
+                f"Goals row {row}: goal id '{raw_id}' is not in this tracker; clear the id to add a new goal."
+            )
+        elif goal_id is not None and goal_id in seen:
+            reader.problems.append(f"Goals rows {seen[goal_id]} and {row} both have goal id {goal_id}.")
+        elif not text:
+            reader.problems.append(
+                f"Goals row {row}: the goal has no text; delete the whole row to remove it."
+            )
+        elif len(text) > MAX_GOAL:
+            reader.problems.append(f"Goals row {row}: a goal can be at most {MAX_GOAL} characters.")
+        elif status not in layout.GOAL_STATUSES:
+            reader.problems.append(f"Goals row {row}: the status must be 'open' or 'done', not '{status}'.")
+        else:
+            if goal_id is not None:
+                seen[goal_id] = row
+            goals.append(GoalDraft(goal_id, text, target, status == "done"))
+    return goals
+
+
+def read_notes(ws: Worksheet, reader: Reader) -> str:
+    lines = [reader.text(ws, row, 1) for row in data_rows(ws)]
+    return "\n".join(line for line in lines if line)
+
+
+def normal(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()[:16]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value).strip()
+
+
+def note_read_only_edits(uploaded: Workbook, expected: Workbook, warnings: list[str]) -> None:
+    for name in READ_ONLY_SHEETS:
+        ws, fresh = uploaded[name], expected[name]
+        last_row = min(max(ws.max_row, fresh.max_row), MAX_ROWS)
+        last_col = max(ws.max_column, fresh.max_column)
+        changed = [
+            row
+            for row in range(2, last_row + 1)
+            if any(
+                normal(ws.cell(row=row, column=c).value) != normal(fresh.cell(row=row, column=c).value)
+                for c in range(1, last_col + 1)
+            )
+        ]
+        if changed:
+            shown = ", ".join(str(r) for r in changed[:5]) + (" and more" if len(changed) > 5 else "")
+            warnings.append(
+                f"{name} rows {shown} differ from the live tracker; the {name} sheet is for reading and "
+                "is never imported."
+            )
+
+
+def read_workbook(session: Session, data: bytes, view: TrackerView) -> WorkbookEdits:
+    wb = open_workbook(data)
+    problems: list[str] = []
+    warnings: list[str] = []
+    check_sheets(wb, problems, warnings)
+    if problems:
+        raise WorkbookRejected(problems)
+    revision, exported_at = read_about(wb, view, problems)
+    if problems:
+        raise WorkbookRejected(problems)
+    if any(wb[name].max_row > MAX_ROWS for name in (layout.PLAN, layout.GOALS, layout.NOTES)):
+        raise WorkbookRejected([f"A sheet has more than {MAX_ROWS} rows; a tracker is far smaller."])
+    reader = Reader(view, problems, warnings)
+    plan = read_plan(session, wb[layout.PLAN], reader)
+    goals = read_goals(wb[layout.GOALS], reader)
+    notes = read_notes(wb[layout.NOTES], reader)
+    if problems:
+        raise WorkbookRejected(problems)
+    note_read_only_edits(wb, layout.build_workbook(view), warnings)
+    return WorkbookEdits(Proposal(plan=plan, goals=goals, notes=notes), revision, exported_at, warnings)
