@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from sqlalchemy.orm import Session
 
 from pathways import backup, migrate
+from pathways import scale as scale_module
 from pathways.auth import service as auth_service
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
@@ -21,7 +22,6 @@ from pathways.db import Database
 from pathways.errors import AppError, describe_errors
 from pathways.learning.cli import cli as completions_cli
 from pathways.org import demo
-from pathways.org import scale as scale_module
 from pathways.plans import service as plans_service
 from pathways.practice.cli import cli as practice_cli
 from pathways.trackers.cli import cli as tracker_cli

@@ -4,9 +4,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from pathways.careers.models import Role
-from pathways.learning.models import Completion, Course
+from pathways.learning.models import ChosenCourse, Completion, Course
 from pathways.org.models import Employee, Region, Site
-from pathways.org.scale import Scale, load_org
+from pathways.scale import Scale, load_org
+from pathways.trackers.models import CareerTracker, TrackerCourse
 
 SMALL = Scale(
     regions=2, sites=20, employees=400, courses=90, completions_per_employee=10, sites_per_supervisor=5
@@ -62,3 +63,13 @@ def test_the_same_seed_gives_the_same_organisation(session: Session) -> None:
         .order_by(Employee.id)
     ).all()
     assert first == second and len(first) == 400
+
+
+def test_a_fifth_track_a_move_and_their_plans_reach_the_learning_plan(session: Session) -> None:
+    load_org(session, SMALL, seed=3)
+    generated = select(Employee.id).where(Employee.employee_number.like("N%"))
+    trackers = count(session, CareerTracker, CareerTracker.employee_id.in_(generated))
+    assert 400 * 0.1 <= trackers <= 400 * 0.3
+    planned = count(session, TrackerCourse, TrackerCourse.tracker_id.in_(select(CareerTracker.id)))
+    chosen = count(session, ChosenCourse, ChosenCourse.employee_id.in_(generated))
+    assert planned == chosen == trackers * 3

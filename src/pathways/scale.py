@@ -17,11 +17,18 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.models import AccountRole, User
 from pathways.auth.passwords import hash_password
-from pathways.careers.models import Role
+from pathways.careers.models import PathEdge, Role
 from pathways.competencies.models import Competency, CompetencyRating, Observation
-from pathways.learning.models import Completion, Course, course_competencies, course_prerequisites
+from pathways.learning.models import (
+    ChosenCourse,
+    Completion,
+    Course,
+    course_competencies,
+    course_prerequisites,
+)
 from pathways.org.demo import DEMO_DOMAIN, DEMO_PASSWORD, FIRST, LAST
 from pathways.org.models import Employee, Region, Site, SiteType
+from pathways.trackers.models import CareerTracker, TrackerCourse
 
 Progress = Callable[[str, int], None]  # (what, rows just written)
 
@@ -143,6 +150,7 @@ def load_org(session: Session, scale: Scale = ORG, seed: int = 1, progress: Prog
     _accounts(session, employees, ids, report)
     _completions(session, rng, scale, ids, employees, today, report)
     _ratings_and_observations(session, rng, scale, list(ids.values()), today, report)
+    _trackers(session, rng, ids, employees, report)
     return True
 
 
@@ -273,3 +281,42 @@ def _ratings_and_observations(
 
     _insert(session, table(CompetencyRating), ratings(), scale, report)
     _insert(session, table(Observation), observations(), scale, report)
+
+
+def _trackers(
+    session: Session, rng: random.Random, ids: dict[str, int], rows: list[dict[str, Any]], report: Progress
+) -> None:
+    """A fifth of the people track a move the lattice offers from their role, with a few courses planned."""
+    targets = select(PathEdge.from_role_id, PathEdge.to_role_id, Role.code).join(
+        Role, Role.id == PathEdge.to_role_id
+    )
+    moves: dict[int, list[tuple[int, str]]] = {}
+    for from_id, to_id, to_code in session.execute(targets):
+        moves.setdefault(from_id, []).append((to_id, to_code))
+    chosen = [
+        (ids[row["employee_number"]], *rng.choice(moves[row["role_id"]]))
+        for row in rows
+        if row["role_id"] in moves and rng.random() < 0.2
+    ]
+    when = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
+    trackers = (
+        {"employee_id": e, "role_id": r, "notes": "", "revision": 1, "created_at": when, "updated_at": when}
+        for e, r, _code in chosen
+    )
+    _insert(session, table(CareerTracker), trackers, ORG, report)
+    made = select(CareerTracker.employee_id, CareerTracker.id).where(CareerTracker.created_at == when)
+    tracker_ids = dict(session.execute(made).all())
+    course_ids = list(session.scalars(select(Course.id)))
+    quarters = ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+    planned = [(e, code, tracker_ids[e], c) for e, _r, code in chosen for c in rng.sample(course_ids, 3)]
+    placed = (
+        {"tracker_id": t, "course_id": c, "quarter": rng.choice(quarters), "source": "planner"}
+        for _e, _code, t, c in planned
+    )
+    _insert(session, table(TrackerCourse), placed, ORG, report)
+    # The learning plan lists tracker courses as chosen: keep the two in step, as the tracker itself does.
+    mirrored = (
+        {"employee_id": e, "course_id": c, "tracker_id": t, "target_role_code": code, "created_at": when}
+        for e, code, t, c in planned
+    )
+    _insert(session, table(ChosenCourse), mirrored, ORG, report)
