@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
 
 from pathways.app import create_app
+from pathways.db import Database
 from tests.helpers import page_csrf, sign_in
 
 ACCOUNTS = ["psr_alice", "lead_bea", "sup_carl", "trainer_tina", "admin_ada", "outsider_dan"]
@@ -76,3 +77,32 @@ def test_no_account_meets_a_server_error(client: TestClient, account: str) -> No
         if response.status_code >= 500:
             failures.append(f"{method} {path}: {response.status_code}")
     assert failures == []
+
+
+def test_the_trackers_page_query_count_does_not_grow_with_trackers(
+    client: TestClient, database: Database
+) -> None:
+    from sqlalchemy import event
+
+    sign_in(client, "psr_alice")
+    counts = []
+    for role in ("psr-2", "billing-specialist", "psr-2-site-lead"):
+        csrf = page_csrf(client, "/trackers")
+        assert (
+            client.post(
+                "/trackers", data={"role": role, "csrf_token": csrf}, follow_redirects=False
+            ).status_code
+            == 303
+        )
+        seen = [0]
+
+        def count(*_args: object) -> None:
+            seen[0] += 1
+
+        event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/trackers").status_code == 200
+        finally:
+            event.remove(database.engine, "before_cursor_execute", count)
+        counts.append(seen[0])
+    assert counts[0] == counts[1] == counts[2], counts

@@ -20,7 +20,7 @@ from pathways.org.models import Employee
 from pathways.trackers import forms, imports, service, views
 from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
-from pathways.trackers.gaps import BASIS_TEXT, employee_record
+from pathways.trackers.gaps import BASIS_TEXT
 from pathways.trackers.models import CareerTracker
 from pathways.trackers.quarters import upcoming_quarters
 from pathways.web import render
@@ -69,10 +69,7 @@ def trackers_page(
     else:
         employee = None
     trackers = service.trackers_of(session, [employee.id]) if employee else []
-    tracker_views = []
-    if trackers:
-        record = employee_record(session, trackers[0])
-        tracker_views = [views.build(session, t, record) for t in trackers]
+    tracker_views = views.build_all(session, trackers)
     taken = {t.role_id for t in trackers}
     roles = [
         r

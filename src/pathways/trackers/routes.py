@@ -51,10 +51,7 @@ def read_upload(file: UploadFile) -> bytes:
 def my_trackers(user: CurrentUser, session: DbSession) -> list[TrackerSummaryOut]:
     employee = own_employee(session, user)
     trackers = service.trackers_of(session, [employee.id])
-    if not trackers:
-        return []
-    record = views.gaps.employee_record(session, trackers[0])
-    return [summary_out(views.build(session, t, record)) for t in trackers]
+    return [summary_out(view) for view in views.build_all(session, trackers)]
 
 
 @router.post(

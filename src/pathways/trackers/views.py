@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.learning.models import Completion, Course, course_competencies
-from pathways.trackers import gaps, service
+from pathways.trackers import gaps, learning_link
 from pathways.trackers.models import CareerTracker, TrackerCourse
 
 
@@ -51,23 +51,33 @@ class TrackerView:
         return any(c.status == "requested" for c in self.tracker.conversations)
 
 
-def done_courses(session: Session, tracker: CareerTracker) -> list[DoneCourse]:
-    """Completed courses that count towards the role: required ones and those building its competencies."""
-    required = [c.id for c in tracker.role.required_courses]
-    competencies = [r.competency_id for r in tracker.role.requirements]
-    builds = select(course_competencies.c.course_id).where(
-        course_competencies.c.competency_id.in_(competencies)
-    )
+CompletedRow = tuple[
+    int, str, str, dt.date, int | None
+]  # course id, code, title, date, a competency it builds
+
+
+def completed_rows(session: Session, employee_id: int) -> list[CompletedRow]:
+    """Every completion of one person with the competencies each course builds, in one query."""
     rows = session.execute(
-        select(Course.code, Course.title, Completion.completed_at)
+        select(
+            Course.id, Course.code, Course.title, Completion.completed_at, course_competencies.c.competency_id
+        )
         .join(Completion, Completion.course_id == Course.id)
-        .where(Completion.employee_id == tracker.employee_id)
-        .where(or_(Course.id.in_(required), Course.id.in_(builds)))
+        .outerjoin(course_competencies, course_competencies.c.course_id == Course.id)
+        .where(Completion.employee_id == employee_id)
         .order_by(Completion.completed_at, Course.code)
     )
+    return [tuple(row) for row in rows]
+
+
+def done_courses(tracker: CareerTracker, rows: list[CompletedRow]) -> list[DoneCourse]:
+    """Completed courses that count towards the role: required ones and those building its competencies."""
+    required = {c.id for c in tracker.role.required_courses}
+    competencies = {r.competency_id for r in tracker.role.requirements}
     latest: dict[str, DoneCourse] = {}
-    for code, title, on in rows:
-        latest[code] = DoneCourse(code, title, on)
+    for course_id, code, title, on, competency_id in rows:
+        if course_id in required or competency_id in competencies:
+            latest[code] = DoneCourse(code, title, on)
     return sorted(latest.values(), key=lambda d: (d.completed_at, d.code))
 
 
@@ -77,10 +87,33 @@ def build(
     record: gaps.EmployeeRecord | None = None,
     today: dt.date | None = None,
 ) -> TrackerView:
-    record = record or gaps.employee_record(session, tracker)
-    return TrackerView(
-        tracker=tracker,
-        analysis=gaps.analyse(tracker, record, today),
-        statuses=service.course_statuses(session, tracker),
-        done=done_courses(session, tracker),
-    )
+    return build_all(session, [tracker], record, today)[0]
+
+
+def build_all(
+    session: Session,
+    trackers: list[CareerTracker],
+    record: gaps.EmployeeRecord | None = None,
+    today: dt.date | None = None,
+) -> list[TrackerView]:
+    """Views of one person's trackers in a fixed number of queries, however many trackers they keep."""
+    if not trackers:
+        return []
+    employee_id = trackers[0].employee_id
+    record = record or gaps.employee_record(session, trackers[0])
+    course_ids = sorted({item.course_id for t in trackers for item in t.courses})
+    statuses = learning_link.statuses(session, employee_id, course_ids)
+    rows = completed_rows(session, employee_id)
+    return [
+        TrackerView(
+            tracker=tracker,
+            analysis=gaps.analyse(tracker, record, today),
+            statuses={
+                item.course_id: statuses[item.course_id]
+                for item in tracker.courses
+                if item.course_id in statuses
+            },
+            done=done_courses(tracker, rows),
+        )
+        for tracker in trackers
+    ]
