@@ -1,12 +1,17 @@
+import datetime as dt
+
 from fastapi import APIRouter
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.app import create_app
 from pathways.auth.dependencies import CurrentUser
+from pathways.auth.models import User
 from pathways.config import Settings
 from pathways.db import Database
 from pathways.deps import DbSession
+from pathways.inbox import service as inbox_service
 from tests.helpers import page_csrf, sign_in
 
 
@@ -37,3 +42,13 @@ def test_an_id_too_large_for_the_database_is_a_clear_422(client: TestClient) -> 
     assert response.status_code == 422
     assert response.json() == {"detail": "A number in the request is too large or otherwise out of range."}
     assert client.get("/api/v1/me/inbox").status_code == 200
+
+
+def test_timestamps_carry_their_utc_offset_on_every_database(client: TestClient, session: Session) -> None:
+    user = session.scalars(select(User).where(User.email == "psr_alice@pathways.example")).one()
+    inbox_service.notify_user(session, user.id, "test", "A timestamped message")
+    sign_in(client, "psr_alice")
+    created = client.get("/api/v1/me/inbox").json()["notifications"][0]["created_at"]
+    # RFC 3339 date-time: an offset is required; SQLite used to hand back naive values.
+    moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
+    assert moment.utcoffset() == dt.timedelta(0), created

@@ -1,10 +1,10 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event, func
+from sqlalchemy import JSON, ForeignKey, Integer, String, event, func
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 from pathways.errors import Forbidden
 
 
@@ -14,7 +14,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now(), index=True)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)  # e.g. rating.create, tracker.approve
     entity: Mapped[str] = mapped_column(String(64))  # table or domain object name

@@ -1,10 +1,10 @@
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, func
+from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 from pathways.org.models import Employee
 
 
@@ -28,7 +28,7 @@ class User(Base):
     account_role: Mapped[str] = mapped_column(String(16))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     employee: Mapped[Employee | None] = relationship(lazy="raise")
 
@@ -41,8 +41,8 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship(lazy="raise")
 
@@ -54,4 +54,4 @@ class SignInThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "email|address"
     failures: Mapped[int] = mapped_column(default=0)
-    window_started: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    window_started: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 
 
 class ProficiencyLevel(Base):
@@ -60,7 +60,7 @@ class CompetencyRating(Base):
     level: Mapped[int] = mapped_column(Integer)  # 0 (none yet) .. 4
     note: Mapped[str] = mapped_column(Text, default="")
     rated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    rated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    rated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     competency: Mapped[Competency] = relationship(lazy="raise")
 
@@ -77,7 +77,7 @@ class Observation(Base):
     note: Mapped[str] = mapped_column(Text)
     observed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     observed_on: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     competency: Mapped[Competency] = relationship(lazy="raise")
 

@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.competencies.models import Competency
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 
 if TYPE_CHECKING:  # imported for the type checker only: those modules import this one
     from pathways.auth.models import User
@@ -109,7 +108,7 @@ class Assignment(Base):
     # Why it was cancelled or waived; the full story is in assignment_events.
     state_reason: Mapped[str] = mapped_column(Text, default="")
     assigned_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    assigned_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     course: Mapped[Course] = relationship(lazy="raise")
     employee: Mapped["Employee"] = relationship(lazy="raise")
@@ -123,7 +122,7 @@ class AssignmentEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -142,7 +141,7 @@ class ChosenCourse(Base):
     # No foreign key: the trackers table arrives in a later migration, and trackers remove their own rows.
     tracker_id: Mapped[int] = mapped_column(Integer, index=True)
     target_role_code: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class CourseStart(Base):
@@ -168,9 +167,9 @@ class CompletionClaim(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | rejected
     claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(lazy="raise")
@@ -189,7 +188,7 @@ class LearningReminder(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # due-soon | overdue
     due_on: Mapped[dt.date] = mapped_column(Date)
-    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class CompletionImport(Base):
@@ -204,6 +203,6 @@ class CompletionImport(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     # Cleared once applied: the summary is what stays.
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    applied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,10 +1,10 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 from pathways.org.models import Employee
 
 
@@ -23,7 +23,7 @@ class PracticeSet(Base):
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     members: Mapped[list["PracticeSetMember"]] = relationship(
         back_populates="practice_set", lazy="raise", cascade="all, delete-orphan"
@@ -58,8 +58,8 @@ class PracticeAttempt(Base):
     case_index: Mapped[int | None] = mapped_column(Integer)  # its number among the set's cases of that type
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | finished
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     score: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column()
     critical_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -92,7 +92,7 @@ class PracticeEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # found at once, e.g. card data typed
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class PracticeFinding(Base):

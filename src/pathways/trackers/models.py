@@ -1,10 +1,10 @@
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.careers.models import Role
-from pathways.db import Base
+from pathways.db import Base, UtcDateTime
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 
@@ -23,9 +23,9 @@ class CareerTracker(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     approved_revision: Mapped[int | None] = mapped_column(Integer)
     approved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     employee: Mapped[Employee] = relationship(lazy="raise")
     role: Mapped[Role] = relationship(lazy="raise")
@@ -84,7 +84,7 @@ class TrackerCertification(Base):
     tracker_id: Mapped[int] = mapped_column(ForeignKey("career_trackers.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     verified_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class TrackerConversation(Base):
@@ -96,7 +96,7 @@ class TrackerConversation(Base):
     tracker_id: Mapped[int] = mapped_column(ForeignKey("career_trackers.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="requested")  # requested | held
     questions: Mapped[str] = mapped_column(Text, default="")
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     held_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
@@ -113,7 +113,7 @@ class TrackerComment(Base):
     author_name: Mapped[str] = mapped_column(String(160))
     kind: Mapped[str] = mapped_column(String(16), default="comment")  # comment | approval
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
 
 class TrackerChange(Base):
@@ -126,4 +126,4 @@ class TrackerChange(Base):
     revision: Mapped[int] = mapped_column(Integer)
     actor_name: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(Text)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
