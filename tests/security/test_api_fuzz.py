@@ -44,9 +44,12 @@ def test_generated_requests_never_break_the_contract(served: tuple[str, str], tm
     base, token = served
     schemathesis = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert schemathesis, "schemathesis is a test dependency; `make test` installs it"
+    # One worker: with two, hypothesis describes filter lambdas through ast.parse from both threads at once,
+    # which CPython 3.11 does not survive in the coverage phase (SystemError: AST constructor recursion depth
+    # mismatch).
     result = subprocess.run(
         [schemathesis, "run", f"{base}/openapi.json", "--header", f"Authorization: Bearer {token}",
-         "--checks", CHECKS, "--max-examples", "100", "--seed", "20261123", "--workers", "2",
+         "--checks", CHECKS, "--max-examples", "100", "--seed", "20261123", "--workers", "1",
          "--request-timeout", "30"],
         capture_output=True, text=True, timeout=900, cwd=tmp_path, check=False,
     )  # fmt: skip
