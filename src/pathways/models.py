@@ -33,6 +33,8 @@ from pathways.practice.models import (
     PracticeSetMember,
 )
 from pathways.stories.models import Story
+from pathways.stories.submission_models import StorySubmission
+from pathways.teams.models import OnboardingItem, OnboardingPlan, OnboardingTemplate
 from pathways.trackers.models import (
     CareerTracker,
     TrackerCertification,
@@ -72,6 +74,9 @@ __all__ = [
     "LearningReminder",
     "Notification",
     "Observation",
+    "OnboardingItem",
+    "OnboardingPlan",
+    "OnboardingTemplate",
     "PathEdge",
     "PracticeAttempt",
     "PracticeEvent",
@@ -85,6 +90,7 @@ __all__ = [
     "SignInThrottle",
     "Site",
     "Story",
+    "StorySubmission",
     "TrackerCertification",
     "TrackerChange",
     "TrackerComment",

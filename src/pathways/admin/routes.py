@@ -1,3 +1,7 @@
 from fastapi import APIRouter
 
+from pathways.admin import audit_routes, content_pages, story_pages
+
 router = APIRouter()
+for module in (content_pages, story_pages, audit_routes):
+    router.include_router(module.router)

@@ -134,3 +134,94 @@ def can_review_practice(session: Session, user: User, learner: Employee, set_own
     if is_admin(user) or user.employee_id == learner.id:
         return True
     return can_train(user) and user.id in set_owner_ids and can_view_employee(session, user, learner)
+
+
+# ---------------------------------------------------------------- teams (issue 6)
+TEAM_VIEWERS = (AccountRole.SUPERVISOR, AccountRole.SITE_LEAD, AccountRole.TRAINER, AccountRole.ADMIN)
+REGIONAL_MANAGER_ROLE = "patient-access-manager"
+
+
+def can_open_team(user: User) -> bool:
+    """May open the team pages (each shows only the viewer's own scope)."""
+    return user.account_role in TEAM_VIEWERS
+
+
+def can_see_analytics(user: User) -> bool:
+    """Bench strength and team analytics: supervisors (their team or region) and admins."""
+    return user.account_role in (AccountRole.SUPERVISOR, AccountRole.ADMIN)
+
+
+def can_see_ratings(session: Session, user: User, employee: Employee) -> bool:
+    """Competency ratings stay between a person and their reporting line: the person, a supervisor above
+    them, an admin. Never a site lead or a trainer, though both may see the person otherwise."""
+    if is_admin(user) or user.employee_id == employee.id:
+        return True
+    return (
+        user.employee_id is not None
+        and AccountRole(user.account_role) == AccountRole.SUPERVISOR
+        and reports_to(session, employee, user.employee_id)
+    )
+
+
+def can_coach(session: Session, user: User, employee: Employee) -> bool:
+    """May write coaching observations and start or change an onboarding plan: the site lead of the
+    person's site, a supervisor in their reporting line, an admin. Never about oneself."""
+    if user.employee_id == employee.id:
+        return False
+    if is_admin(user):
+        return True
+    if user.employee_id is None:
+        return False
+    role = AccountRole(user.account_role)
+    if role == AccountRole.SITE_LEAD:
+        own_site = session.scalar(select(Employee.site_id).where(Employee.id == user.employee_id))
+        return own_site == employee.site_id
+    return role == AccountRole.SUPERVISOR and reports_to(session, employee, user.employee_id)
+
+
+def can_sign_off_onboarding(session: Session, user: User, employee: Employee) -> bool:
+    """Signing off an onboarding step is the site lead's call (admins may correct records)."""
+    if user.employee_id == employee.id:
+        return False
+    if is_admin(user):
+        return True
+    if user.employee_id is None or AccountRole(user.account_role) != AccountRole.SITE_LEAD:
+        return False
+    return session.scalar(select(Employee.site_id).where(Employee.id == user.employee_id)) == employee.site_id
+
+
+def can_see_team_of(session: Session, user: User, manager: Employee) -> bool:
+    """May list a manager's reports: an admin, the manager, or a supervisor the manager reports to."""
+    if is_admin(user):
+        return True
+    if user.employee_id is None or AccountRole(user.account_role) != AccountRole.SUPERVISOR:
+        return False
+    return manager.id == user.employee_id or reports_to(session, manager, user.employee_id)
+
+
+def is_regional_manager(session: Session, user: User) -> bool:
+    if user.employee_id is None or AccountRole(user.account_role) != AccountRole.SUPERVISOR:
+        return False
+    from pathways.careers.models import Role
+
+    code = session.scalar(
+        select(Role.code).join(Employee, Employee.role_id == Role.id).where(Employee.id == user.employee_id)
+    )
+    return code == REGIONAL_MANAGER_ROLE
+
+
+def analytics_employee_ids(session: Session, user: User) -> Select[int]:
+    """Whose data team analytics and bench strength cover: an admin everyone, a regional manager (a
+    patient access manager) their region, a supervisor their reports. Others: refused."""
+    ensure(can_see_analytics(user), "Team analytics are for supervisors and administrators.")
+    if is_admin(user):
+        return select(Employee.id)
+    own = user.employee_id
+    if own is None:
+        return select(Employee.id).where(false())
+    if is_regional_manager(session, user):
+        own_region = (
+            select(Site.region_id).join(Employee, Employee.site_id == Site.id).where(Employee.id == own)
+        ).scalar_subquery()
+        return select(Employee.id).join(Site, Site.id == Employee.site_id).where(Site.region_id == own_region)
+    return select(Employee.id).where(Employee.id.in_(reports_of(own)))

@@ -6,12 +6,14 @@ from fastapi.responses import HTMLResponse
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.learning.service import InvalidFilter
-from pathways.stories import service
+from pathways.stories import service, submission_routes
 from pathways.stories.models import Story
 from pathways.stories.schemas import StoryOut
 from pathways.web import render
 
 router = APIRouter()
+# First, so that /stories/new and /stories/mine are matched before /stories/{slug}.
+router.include_router(submission_routes.router)
 
 RoleCode = Annotated[
     str | None, Query(max_length=64, description="A role code: stories that move from or to this role.")

@@ -1,0 +1,24 @@
+from typing import Any
+
+from pydantic import BaseModel
+
+from pathways.teams.schemas import UtcDateTime
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: UtcDateTime
+    actor_user_id: int | None
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntryOut]

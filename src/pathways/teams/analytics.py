@@ -1,0 +1,226 @@
+"""Team analytics: the competency heat map, the readiness distribution and required-learning compliance
+over the last twelve months, for the viewer's analytics scope (permissions.analytics_employee_ids)."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from pathways.careers.models import Role, RoleCompetency
+from pathways.competencies.models import Competency
+from pathways.errors import AppError, NotFound
+from pathways.learning import requirements as rules
+from pathways.learning.models import Completion
+from pathways.org.models import Employee, Region, Site
+from pathways.teams.levels import levels_for_many
+from pathways.teams.scope import Ids
+from pathways.trackers.gaps import Readiness
+from pathways.trackers.models import CareerTracker
+
+MAX_PEOPLE = 15000  # a region at organisation scale; a few seconds on SQLite
+# The heat map shows one row per person up to this many people, then one per site up to SITE_ROWS sites,
+# then one per role: past that a chart stops being readable.
+PERSON_ROWS = 60
+SITE_ROWS = 80
+GROUPS = ("auto", "person", "site", "role")
+BINS = [(0, 19), (20, 39), (40, 59), (60, 79), (80, 99), (100, 100)]
+
+
+class InvalidAnalyticsQuery(AppError):
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    people: int
+    gaps: list[float | None]  # per column: the (average) gap, None where no one's role requires it
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    group: str  # person | site | role
+    columns: list[tuple[str, str]]  # (code, name)
+    rows: list[HeatRow]
+
+
+@dataclass(frozen=True)
+class MonthCompliance:
+    month: str  # 2026-03
+    due: int
+    done: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.due) if self.due else None
+
+
+@dataclass(frozen=True)
+class Analytics:
+    people: int
+    heat: HeatMap
+    readiness: list[tuple[str, int]]  # (bin label, trackers)
+    trackers: int
+    compliance: list[MonthCompliance]
+
+
+def narrowed(session: Session, scope: Ids, region: str | None, site: str | None) -> Select[Any]:
+    ids = select(Employee.id).where(Employee.id.in_(scope))
+    if region:
+        region_id = session.scalar(select(Region.id).where(Region.code == region))
+        if region_id is None:
+            raise NotFound(f"No region with code '{region}'.")
+        ids = ids.where(Employee.site_id.in_(select(Site.id).where(Site.region_id == region_id)))
+    if site:
+        site_id = session.scalar(select(Site.id).where(Site.code == site))
+        if site_id is None:
+            raise NotFound(f"No site with code '{site}'.")
+        ids = ids.where(Employee.site_id == site_id)
+    return ids
+
+
+def month_ends(today: dt.date, months: int = 12) -> list[dt.date]:
+    ends = []
+    first = today.replace(day=1)
+    for _ in range(months):
+        ends.append(min(today, _next_month(first) - dt.timedelta(days=1)))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return list(reversed(ends))
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def build(session: Session, ids: Select[Any], today: dt.date, group: str = "auto") -> Analytics:
+    if group not in GROUPS:
+        raise InvalidAnalyticsQuery(f"Unknown group '{group}'. Choose one of: {', '.join(GROUPS)}.")
+    people = session.execute(
+        select(Employee.id, Employee.name, Employee.role_id, Role.name, Site.name)
+        .join(Role, Role.id == Employee.role_id)
+        .join(Site, Site.id == Employee.site_id)
+        .where(Employee.id.in_(ids))
+        .order_by(Employee.name, Employee.id)
+        .limit(MAX_PEOPLE + 1)
+    ).all()
+    if len(people) > MAX_PEOPLE:
+        raise InvalidAnalyticsQuery(
+            f"More than {MAX_PEOPLE:,} people are in scope; choose a region or a site to narrow them."
+        )
+    person_ids = [p[0] for p in people]
+    trackers = session.execute(
+        select(CareerTracker.employee_id, CareerTracker.role_id).where(
+            CareerTracker.employee_id.in_(person_ids)
+        )
+    ).all()
+    role_ids = {p[2] for p in people} | {t[1] for t in trackers}
+    needs: dict[int, dict[str, int]] = defaultdict(dict)
+    columns: dict[str, tuple[int, str]] = {}
+    for role_id, code, name, position, level in session.execute(
+        select(
+            RoleCompetency.role_id,
+            Competency.code,
+            Competency.name,
+            Competency.position,
+            RoleCompetency.level,
+        )
+        .join(Competency, Competency.id == RoleCompetency.competency_id)
+        .where(RoleCompetency.role_id.in_(role_ids))
+    ):
+        needs[role_id][code] = level
+        if role_id in {p[2] for p in people}:
+            columns[code] = (position, name)
+    levels = levels_for_many(session, person_ids, {c for n in needs.values() for c in n})
+    current = {e: {c: lv.level for c, lv in mine.items()} for e, mine in levels.items()}
+    ordered = sorted(columns.items(), key=lambda item: (item[1][0], item[0]))
+    heat = _heat(people, needs, current, [(code, name) for code, (_, name) in ordered], group)
+    return Analytics(
+        people=len(people),
+        heat=heat,
+        readiness=_distribution(trackers, needs, current),
+        trackers=len(trackers),
+        compliance=compliance(session, person_ids, today),
+    )
+
+
+def _heat(
+    people: Sequence[Any],
+    needs: dict[int, dict[str, int]],
+    current: dict[int, dict[str, int]],
+    columns: list[tuple[str, str]],
+    group: str,
+) -> HeatMap:
+    if group == "auto":
+        sites = {row[4] for row in people}
+        group = "person" if len(people) <= PERSON_ROWS else "site" if len(sites) <= SITE_ROWS else "role"
+    sums: dict[object, list[list[int]]] = {}
+    labels: dict[object, str] = {}
+    counts: dict[object, int] = defaultdict(int)
+    for employee_id, name, role_id, role_name, site_name in people:
+        key = {"person": employee_id, "site": site_name, "role": role_name}[group]
+        labels[key] = f"{name} ({role_name})" if group == "person" else str(key)
+        cells = sums.setdefault(key, [[] for _ in columns])
+        counts[key] += 1
+        mine = current.get(employee_id, {})
+        for index, (code, _name) in enumerate(columns):
+            required = needs[role_id].get(code)
+            if required is not None:
+                cells[index].append(max(required - mine.get(code, 0), 0))
+    rows = [
+        HeatRow(labels[key], counts[key], [round(sum(c) / len(c), 1) if c else None for c in cells])
+        for key, cells in sums.items()
+    ]
+    if group != "person":
+        rows.sort(key=lambda r: r.label)
+    return HeatMap(group, columns, rows)
+
+
+def _distribution(
+    trackers: Sequence[Any], needs: dict[int, dict[str, int]], current: dict[int, dict[str, int]]
+) -> list[tuple[str, int]]:
+    counts = [0] * len(BINS)
+    for employee_id, role_id in trackers:
+        mine = current.get(employee_id, {})
+        wanted = needs.get(role_id, {})
+        percent = Readiness(
+            reached=sum(min(mine.get(c, 0), level) for c, level in wanted.items()),
+            required=sum(wanted.values()),
+            met=sum(1 for c, level in wanted.items() if mine.get(c, 0) >= level),
+            count=len(wanted),
+        ).percent
+        index = next(i for i, (low, high) in enumerate(BINS) if low <= percent <= high)
+        counts[index] += 1
+    return [
+        (f"{low}\N{EN DASH}{high} %" if low != high else f"{low} %", n)
+        for (low, high), n in zip(BINS, counts, strict=True)
+    ]
+
+
+def compliance(session: Session, person_ids: list[int], today: dt.date) -> list[MonthCompliance]:
+    """Per month end: of the required courses due by then (as requirements stand today, waivers left out),
+    how many had been completed by then."""
+    required = [
+        r
+        for r in rules.load_required(session, person_ids)
+        if not (r.assignment is not None and r.assignment.state == "waived")
+    ]
+    pairs = rules.required_pairs(person_ids)
+    first_done = {
+        (e, c): on
+        for e, c, on in session.execute(
+            select(Completion.employee_id, Completion.course_id, func.min(Completion.completed_at))
+            .where(Completion.employee_id.in_(person_ids))
+            .where(Completion.course_id.in_(select(pairs.c.course_id)))
+            .group_by(Completion.employee_id, Completion.course_id)
+        )
+    }
+    months = []
+    for end in month_ends(today):
+        due = [r for r in required if r.due_on <= end]
+        done = sum(1 for r in due if (on := first_done.get(r.key)) is not None and on <= end)
+        months.append(MonthCompliance(end.strftime("%Y-%m"), len(due), done))
+    return months
