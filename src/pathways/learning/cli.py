@@ -61,26 +61,23 @@ def import_command(
         with (
             Progress(*columns, console=console, transient=False) as progress,
             file.open("rb") as raw,
-            database.session() as session,
+            database.transaction() as session,
         ):
             task = progress.add_task("Checking" if dry_run else "Importing", total=file.stat().st_size)
-            try:
-                report = run_import(
-                    session,
-                    raw,
-                    today=dt.date.today(),
-                    dry_run=dry_run,
-                    on_progress=lambda _rows: progress.update(task, completed=raw.tell()),
-                    on_reject=on_reject,
-                )
-                if not dry_run:
-                    audit_import(session, None, report, f"cli {file.name}")
-                session.commit()
-            except AppError as exc:
-                session.rollback()
-                _fail(exc.message)
-                return
+            report = run_import(
+                session,
+                raw,
+                today=dt.date.today(),
+                dry_run=dry_run,
+                on_progress=lambda _rows: progress.update(task, completed=raw.tell()),
+                on_reject=on_reject,
+            )
+            if not dry_run:
+                audit_import(session, None, report, f"cli {file.name}")
             progress.update(task, completed=file.stat().st_size)
+    except AppError as exc:
+        _fail(exc.message)
+        return
     finally:
         if out is not None:
             out.close()
