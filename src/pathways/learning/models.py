@@ -52,6 +52,8 @@ class Course(Base):
     # Every competency the course builds is built up to this level.
     level: Mapped[int] = mapped_column(Integer)
     lms_id: Mapped[str] = mapped_column(String(300))
+    # Recertification: a completion counts for this many months, then the course is due again. None: forever.
+    valid_for_months: Mapped[int | None] = mapped_column(Integer)
 
     competencies: Mapped[list[Competency]] = relationship(
         secondary=course_competencies, lazy="raise", order_by=Competency.position
