@@ -1,8 +1,9 @@
 """The team page, its CSV, the team API, a person's overview page and recording a move."""
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -33,7 +34,6 @@ from pathways.teams.scope import team_of, team_scope
 from pathways.web import render
 
 router = APIRouter()
-Query64 = ShortText
 CSV_HEADER = [
     "name",
     "employee_number",
@@ -51,10 +51,22 @@ CSV_HEADER = [
 ]
 
 
-def _query(
-    site: str | None, role: str | None, q: str | None, only: str | None, sort: str | None, order: str | None
-) -> team.TeamQuery:
-    return team.parse_query(site, role, q, only, sort, order)
+@dataclass
+class TeamFilters:
+    """The filters and sort the team page, its CSV and the team API share, as query parameters."""
+
+    site: ShortText = None
+    role: ShortText = None
+    q: ShortText = None
+    only: ShortText = None
+    sort: ShortText = None
+    order: ShortText = None
+
+    def parse(self) -> team.TeamQuery:
+        return team.parse_query(self.site, self.role, self.q, self.only, self.sort, self.order)
+
+
+Filters = Annotated[TeamFilters, Depends()]
 
 
 def member_out(m: team.Member) -> TeamMemberOut:
@@ -108,13 +120,8 @@ def team_page(
     request: Request,
     session: DbSession,
     user: CurrentUser,
+    filters: Filters,
     manager: OptionalId = None,
-    site: Query64 = None,
-    role: Query64 = None,
-    q: Query64 = None,
-    only: Query64 = None,
-    sort: Query64 = None,
-    order: Query64 = None,
 ) -> HTMLResponse:
     scope = team_scope(session, user, manager)
     context: dict[str, Any] = {
@@ -126,7 +133,7 @@ def team_page(
     }
     status = 200
     try:
-        page = team.build_team(session, scope, _query(site, role, q, only, sort, order), today())
+        page = team.build_team(session, scope, filters.parse(), today())
     except AppError as exc:
         context["error"], status = exc.message, exc.status_code
         page = team.build_team(session, scope, team.TeamQuery(), today())
@@ -145,17 +152,10 @@ def team_page(
 def team_csv(
     session: DbSession,
     user: CurrentUser,
+    filters: Filters,
     manager: OptionalId = None,
-    site: Query64 = None,
-    role: Query64 = None,
-    q: Query64 = None,
-    only: Query64 = None,
-    sort: Query64 = None,
-    order: Query64 = None,
 ) -> Response:
-    page = team.build_team(
-        session, team_scope(session, user, manager), _query(site, role, q, only, sort, order), today()
-    )
+    page = team.build_team(session, team_scope(session, user, manager), filters.parse(), today())
     rows = (
         [
             m.name,
@@ -182,16 +182,11 @@ def team_api(
     manager_id: RowId,
     session: DbSession,
     user: CurrentUser,
-    site: Query64 = None,
-    role: Query64 = None,
-    q: Query64 = None,
-    only: Query64 = None,
-    sort: Query64 = None,
-    order: Query64 = None,
+    filters: Filters,
 ) -> TeamOut:
     """The reports (direct and indirect) of a manager, with readiness, required learning and conversations."""
     scope = team_of(session, user, manager_id)
-    page = team.build_team(session, scope, _query(site, role, q, only, sort, order), today())
+    page = team.build_team(session, scope, filters.parse(), today())
     return TeamOut(
         manager=ref(scope.manager) if scope.manager else None,
         scope=scope.description,
