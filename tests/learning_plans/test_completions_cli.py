@@ -88,8 +88,10 @@ def test_import_bad_file_fails_cleanly(database_url: str, tmp_path: Path) -> Non
 def test_remind_is_idempotent(database_url: str) -> None:
     first = runner.invoke(cli, ["remind"])
     assert first.exit_code == 0, first.output
-    assert "overdue reminders" in first.stdout and not first.stdout.startswith("0 due-soon and 0 overdue")
+    assert "overdue reminders" in first.stdout and not first.stdout.startswith(
+        "0 due-soon, 0 expiring and 0 overdue"
+    )
     second = runner.invoke(cli, ["remind"])
-    assert second.stdout.strip() == "0 due-soon and 0 overdue reminders, in 0 inbox messages."
+    assert second.stdout.strip() == "0 due-soon, 0 expiring and 0 overdue reminders, in 0 inbox messages."
     bad = runner.invoke(cli, ["remind", "--on", "yesterday"])
     assert bad.exit_code == 2

@@ -50,6 +50,7 @@ def test_my_learning_plan_shape(client: TestClient) -> None:
         "counts_toward_both",
         "assignment_id",
         "awaiting_confirmation",
+        "expires_on",
     }
     assert entry["status"] in ("not started", "in progress", "completed", "waived")
     progress = body["required"]["progress"]

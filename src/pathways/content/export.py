@@ -60,7 +60,7 @@ def competency_item(c: Competency) -> dict[str, Any]:
 
 
 def course_item(c: Course) -> dict[str, Any]:
-    return {
+    item: dict[str, Any] = {
         "code": c.code,
         "title": c.title,
         "summary": c.summary,
@@ -71,6 +71,9 @@ def course_item(c: Course) -> dict[str, Any]:
         "prerequisites": [p.code for p in c.prerequisites],
         "lms_id": c.lms_id,
     }
+    if c.valid_for_months is not None:  # optional: left out when a completion counts forever
+        item["valid_for_months"] = c.valid_for_months
+    return item
 
 
 def role_item(r: Role) -> dict[str, Any]:

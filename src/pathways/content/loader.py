@@ -106,6 +106,7 @@ def _load_courses(
             "hours": item.hours,
             "level": item.level,
             "lms_id": item.lms_id,
+            "valid_for_months": item.valid_for_months,
         }
 
     # New courses first, so that prerequisites can point at any course of the file, whatever its order.

@@ -100,6 +100,8 @@ class CourseItem(Item):
     competencies: list[str] = Field(min_length=1)
     prerequisites: list[str] = []
     lms_id: str = Field(pattern=r"^https?://\S+$", max_length=300)
+    # Recertification: after this many months a completion no longer counts and the course is due again.
+    valid_for_months: int | None = Field(default=None, ge=1, le=120)
 
 
 class StoryItem(Item):

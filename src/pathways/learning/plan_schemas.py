@@ -7,7 +7,7 @@ from pathways.learning.imports import ImportReport
 from pathways.learning.models import Assignment, AssignmentEvent
 from pathways.learning.plan_service import LearningPlan, PlanEntry, Progress
 
-Status = Literal["not started", "in progress", "completed", "waived"]
+Status = Literal["not started", "in progress", "completed", "waived", "expired"]
 
 
 class ProgressOut(BaseModel):
@@ -17,6 +17,7 @@ class ProgressOut(BaseModel):
     in_progress: int
     not_started: int
     overdue: int
+    expired: int = Field(description="Completed once, but past its validity: due again.")
     percent: int
 
     @classmethod
@@ -34,7 +35,12 @@ class PlanEntryOut(BaseModel):
     status: Status
     due_on: dt.date | None
     overdue: bool
-    due_soon: bool = Field(description="Due within the next 14 days and not yet done.")
+    due_soon: bool = Field(
+        description="Due within the next 14 days and not yet done, or completed but expiring within 14 days."
+    )
+    expires_on: dt.date | None = Field(
+        description="Recertification: when the latest completion stops counting and the course is due again."
+    )
     completed_on: dt.date | None
     score: int | None
     compliance: bool = Field(description="Required: by the role or assigned.")
@@ -63,6 +69,7 @@ class PlanEntryOut(BaseModel):
             counts_toward_both=entry.counts_toward_both,
             assignment_id=entry.assignment.id if entry.assignment else None,
             awaiting_confirmation=entry.awaiting_confirmation,
+            expires_on=entry.expires_on,
         )
 
 

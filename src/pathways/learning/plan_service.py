@@ -38,6 +38,11 @@ class PlanEntry:
     career: bool = False  # chosen in a career tracker
     assignment: Assignment | None = None
     awaiting_confirmation: bool = False
+    expires_on: dt.date | None = None  # recertification: when the latest completion stops counting
+
+    @property
+    def expired(self) -> bool:
+        return self.status == rules.EXPIRED
 
     @property
     def counts_toward_both(self) -> bool:
@@ -52,6 +57,7 @@ class Progress:
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
+    expired: int = 0
 
     @property
     def percent(self) -> int:
@@ -79,6 +85,7 @@ class LearningPlan:
             result.waived += entry.status == rules.WAIVED
             result.in_progress += entry.status == rules.IN_PROGRESS
             result.not_started += entry.status == rules.NOT_STARTED
+            result.expired += entry.status == rules.EXPIRED
             result.overdue += entry.overdue
         return result
 
@@ -121,7 +128,7 @@ def build_plan(session: Session, employee: Employee, today: dt.date) -> Learning
     required = rules.load_required(session, [employee.id])
     choices = list(session.scalars(select(ChosenCourse).where(ChosenCourse.employee_id == employee.id)))
     facts = rules.load_facts(session, [employee.id])
-    rules.apply_facts(required, facts)
+    rules.apply_facts(required, facts, today)
     course_ids = {row.course_id for row in required} | {choice.course_id for choice in choices}
     courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_(course_ids)))}
     role_codes = {choice.target_role_code for choice in choices}
@@ -159,8 +166,10 @@ def build_plan(session: Session, employee: Employee, today: dt.date) -> Learning
                 career=row.course_id in chosen_for,
                 assignment=row.assignment,
                 awaiting_confirmation=row.awaiting_confirmation,
+                expires_on=row.expires_on,
             )
         )
+    # A course only chosen for a career does not expire: recertification is a compliance rule.
     required_by_course = {entry.course.id: entry for entry in plan.required}
     for course_id, targets in chosen_for.items():
         completion = facts.completions.get((employee.id, course_id))
@@ -185,7 +194,10 @@ def build_plan(session: Session, employee: Employee, today: dt.date) -> Learning
                 due_soon=also.due_soon if also else False,
                 compliance=also is not None,
                 career=True,
-                awaiting_confirmation=key in facts.awaiting and completion is None,
+                awaiting_confirmation=also.awaiting_confirmation
+                if also
+                else key in facts.awaiting and completion is None,
+                expires_on=also.expires_on if also else None,
             )
         )
     plan.required.sort(key=_sort_key)

@@ -1,8 +1,10 @@
-"""Due-soon and overdue reminders, sent by `pathways completions remind` (run it daily, e.g. from cron).
+"""Due-soon, expiring and overdue reminders, sent by `pathways completions remind` (run it daily: cron).
 
 Idempotent: a reminder is sent once per person, course, kind and due date (learning_reminders remembers it),
 so running twice a day, or again after a failure, sends nothing new. Each person gets one message per kind
 listing their courses; on overdue courses their manager gets one message listing their reports'.
+"Expiring" is the due-soon warning for a completed course whose completion is about to expire
+(recertification): its due date is the expiry date, so the retake due afterwards earns its own reminders.
 """
 
 import datetime as dt
@@ -17,7 +19,7 @@ from pathways.learning import requirements as rules
 from pathways.learning.models import Course, LearningReminder
 from pathways.org.models import Employee
 
-DUE_SOON, OVERDUE = "due-soon", "overdue"
+DUE_SOON, EXPIRING, OVERDUE = "due-soon", "expiring", "overdue"
 LISTED = 20  # lines in a manager's message; the team compliance view has the rest
 
 
@@ -26,10 +28,11 @@ class ReminderCounts:
     due_soon: int = 0
     overdue: int = 0
     messages: int = 0
+    expiring: int = 0
 
     def summary(self) -> str:
         return (
-            f"{self.due_soon} due-soon and {self.overdue} overdue reminders, "
+            f"{self.due_soon} due-soon, {self.expiring} expiring and {self.overdue} overdue reminders, "
             f"in {self.messages} inbox messages."
         )
 
@@ -43,9 +46,11 @@ def _listing(items: list[tuple[str, dt.date]]) -> str:
 def notify_due(session: Session, today: dt.date) -> ReminderCounts:
     counts = ReminderCounts()
     candidates = []
-    for row in rules.required_with_status(session, select(Employee.id)):
+    for row in rules.required_with_status(session, select(Employee.id), today):
         if row.overdue(today):
             candidates.append((row, OVERDUE))
+        elif row.expires_soon(today):
+            candidates.append((row, EXPIRING))
         elif row.due_soon(today):
             candidates.append((row, DUE_SOON))
     if not candidates:
@@ -87,6 +92,8 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             name, manager_id = people[row.employee_id]
             if manager_id is not None:
                 reports.setdefault(manager_id, []).append((row.due_on, name, codes[row.course_id]))
+        elif kind == EXPIRING:
+            counts.expiring += 1
         else:
             counts.due_soon += 1
     session.flush()
@@ -96,6 +103,9 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             continue  # no account to deliver to; the reminder still counts as sent
         if kind == OVERDUE:
             message = f"Overdue required courses: {_listing(items)}."
+        elif kind == EXPIRING:
+            within = f"within {rules.DUE_SOON_DAYS} days"
+            message = f"Required courses expiring {within}, to take again: {_listing(items)}."
         else:
             message = f"Required courses due within {rules.DUE_SOON_DAYS} days: {_listing(items)}."
         inbox.notify_user(session, user_id, kind, message, "/learning")

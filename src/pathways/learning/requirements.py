@@ -5,8 +5,13 @@ Required courses are those of the employee's current role plus open or waived as
 are computed here at read time rather than copied into rows: a promotion or a change to a role's course list
 then takes effect at once, with no sync job and nothing stale to clean up. Everything is computed for any set
 of employees (one person, a team, the whole organisation) in a fixed number of queries.
+
+Recertification: a course with a validity period (courses.valid_for_months) counts as completed only until
+its latest completion expires. From the expiry date it is "expired", open again and due on that date, so it
+turns overdue the day after, exactly like a course never taken.
 """
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,15 +21,16 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from sqlalchemy.sql.selectable import Subquery
 
 from pathways.careers.models import role_required_courses
-from pathways.learning.models import Assignment, Completion, CompletionClaim, CourseStart
+from pathways.learning.models import Assignment, Completion, CompletionClaim, Course, CourseStart
 from pathways.org.models import Employee
 
 # A role's required courses are due this long after the employee started the role (onboarding window).
 ROLE_DUE_DAYS = 90
 DUE_SOON_DAYS = 14
 NOT_STARTED, IN_PROGRESS, COMPLETED, WAIVED = "not started", "in progress", "completed", "waived"
-STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, WAIVED)
-OPEN_STATUSES = (NOT_STARTED, IN_PROGRESS)
+EXPIRED = "expired"  # completed once, but the completion is past its validity: due again
+STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, WAIVED, EXPIRED)
+OPEN_STATUSES = (NOT_STARTED, IN_PROGRESS, EXPIRED)
 
 Key = tuple[int, int]  # (employee id, course id)
 EmployeeIds = Select[int] | Iterable[int]
@@ -38,6 +44,15 @@ class Facts:
     completions: dict[Key, tuple[dt.date, int | None]] = field(default_factory=dict)
     started: set[Key] = field(default_factory=set)
     awaiting: set[Key] = field(default_factory=set)
+    valid_for_months: dict[int, int] = field(default_factory=dict)  # course id -> months, where it expires
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, or that month's last day when it is shorter: a completion on
+    31 January valid for one month expires on 28 (or 29) February, one on 29 February valid for a year on
+    28 February."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def status_from(*, completed: bool, waived: bool, started: bool) -> str:
@@ -60,6 +75,7 @@ class Required:
     completed_on: dt.date | None = None
     score: int | None = None
     awaiting_confirmation: bool = False
+    expires_on: dt.date | None = None  # when the latest completion stops counting (recertification)
 
     @property
     def key(self) -> Key:
@@ -71,11 +87,19 @@ class Required:
     def overdue(self, today: dt.date) -> bool:
         return self.is_open() and self.due_on < today
 
+    def expires_soon(self, today: dt.date) -> bool:
+        """Completed, but the completion expires within the due-soon window: time to retake it."""
+        return self.status == COMPLETED and self.expires_on is not None and _soon(self.expires_on, today)
+
     def due_soon(self, today: dt.date) -> bool:
-        return self.is_open() and today <= self.due_on <= today + dt.timedelta(days=DUE_SOON_DAYS)
+        return (self.is_open() and _soon(self.due_on, today)) or self.expires_soon(today)
 
     def days_overdue(self, today: dt.date) -> int:
         return (today - self.due_on).days if self.overdue(today) else 0
+
+
+def _soon(day: dt.date, today: dt.date) -> bool:
+    return today <= day <= today + dt.timedelta(days=DUE_SOON_DAYS)
 
 
 def _in(ids: EmployeeIds) -> Select[int] | list[int]:
@@ -111,12 +135,21 @@ def load_facts(session: Session, ids: EmployeeIds, pairs: Subquery | None = None
         return tuple_(employee_col, course_col).in_(select(pairs.c.employee_id, pairs.c.course_id))
 
     done = (
-        select(Completion.employee_id, Completion.course_id, Completion.completed_at, Completion.score)
+        select(
+            Completion.employee_id,
+            Completion.course_id,
+            Completion.completed_at,
+            Completion.score,
+            Course.valid_for_months,
+        )
+        .join(Course, Course.id == Completion.course_id)
         .where(narrowed(Completion.employee_id, Completion.course_id))
         .order_by(Completion.completed_at, Completion.id)
     )
-    for employee_id, course_id, completed_at, score in session.execute(done):
+    for employee_id, course_id, completed_at, score, months in session.execute(done):
         facts.completions[(employee_id, course_id)] = (completed_at, score)  # later rows win: latest
+        if months is not None:
+            facts.valid_for_months[course_id] = months
     starts = select(CourseStart.employee_id, CourseStart.course_id).where(
         narrowed(CourseStart.employee_id, CourseStart.course_id)
     )
@@ -149,20 +182,37 @@ def load_required(session: Session, ids: EmployeeIds) -> list[Required]:
     return list(merged.values())
 
 
-def apply_facts(rows: Iterable[Required], facts: Facts) -> None:
+def retake_due(row: Required, expires_on: dt.date) -> dt.date:
+    """A retake is due when the completion expires; a later due date on an open assignment is a supervisor's
+    extension of the retake, so it wins."""
+    if row.assignment is not None and row.assignment.state == "open":
+        return max(expires_on, row.assignment.due_on)
+    return expires_on
+
+
+def apply_facts(rows: Iterable[Required], facts: Facts, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
     for row in rows:
         completion = facts.completions.get(row.key)
         waived = row.assignment is not None and row.assignment.state == "waived"
-        row.status = status_from(
-            completed=completion is not None,
-            waived=waived,
-            started=row.key in facts.started or row.key in facts.awaiting,
-        )
+        started = row.key in facts.started or row.key in facts.awaiting
         row.completed_on, row.score = completion if completion else (None, None)
+        months = facts.valid_for_months.get(row.course_id)
+        expired = False
+        if completion is not None and months is not None:
+            row.expires_on = add_months(completion[0], months)
+            row.due_on = retake_due(row, row.expires_on)
+            expired = row.expires_on <= today
+        if expired and not waived:
+            row.status = EXPIRED
+        else:
+            row.status = status_from(
+                completed=completion is not None and not expired, waived=waived, started=started
+            )
         row.awaiting_confirmation = row.status != COMPLETED and row.key in facts.awaiting
 
 
-def required_with_status(session: Session, ids: EmployeeIds) -> list[Required]:
+def required_with_status(session: Session, ids: EmployeeIds, today: dt.date | None = None) -> list[Required]:
     rows = load_required(session, ids)
-    apply_facts(rows, load_facts(session, ids, required_pairs(ids)))
+    apply_facts(rows, load_facts(session, ids, required_pairs(ids)), today)
     return rows
