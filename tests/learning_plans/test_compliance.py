@@ -72,7 +72,7 @@ def test_sorting(session: Session, sort: str) -> None:
 @pytest.mark.parametrize(
     ("show", "sort", "order", "message"),
     [
-        ("late", None, None, "Unknown show 'late'. Choose one of: overdue, open."),
+        ("late", None, None, "Unknown show 'late'. Choose one of: overdue, due-soon, open."),
         (None, "salary", None, "Unknown sort 'salary'"),
         (None, None, "up", "Unknown order 'up'"),
     ],
@@ -133,6 +133,7 @@ def test_csv_export_round_trip_escapes_formulas() -> None:
         "days_overdue",
         "status",
         "why",
+        "expires_on",
     ]
     assert parsed[1] == [
         "'=cmd|' /C calc'!A0",
@@ -145,6 +146,7 @@ def test_csv_export_round_trip_escapes_formulas() -> None:
         "3",
         "not started",
         'assigned: =HYPERLINK("x")',
+        "",
     ]
 
 

@@ -182,7 +182,10 @@ def test_team_page_and_csv(client: TestClient) -> None:
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
     lines = exported.text.splitlines()
-    assert lines[0] == "employee,employee_number,site,role,course,course_title,due_on,days_overdue,status,why"
+    assert (
+        lines[0]
+        == "employee,employee_number,site,role,course,course_title,due_on,days_overdue,status,why,expires_on"
+    )
     names = [line.split(",")[0] for line in lines[1:]]
     assert names == sorted(names)
 

@@ -1,4 +1,8 @@
-"""The team compliance view: who in the viewer's scope is overdue (or still open) on which required course."""
+"""The team compliance view: who in the viewer's scope is overdue (or still open) on which required course.
+
+The page, its CSV and GET /api/v1/compliance share the scope, filters and sorting here; the page and the API
+show one page of rows at a time (a regional manager's scope holds thousands), the CSV every row.
+"""
 
 import csv
 import datetime as dt
@@ -17,7 +21,15 @@ from pathways.learning import requirements as rules
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 
-SHOW = {"overdue": "Overdue only", "open": "Everything not yet completed"}
+SHOW = {
+    "overdue": "Overdue only",
+    "due-soon": f"Due, or expiring, within {rules.DUE_SOON_DAYS} days",
+    "open": "Everything not yet completed",
+}
+PAGE_SIZE = 100  # rows per page on /learning/team, and the API's default limit
+MAX_LIMIT = 500
+# Past this many people, load them through the scope subquery rather than a list of ids (parameter limits).
+ID_LIST_LIMIT = 500
 ORDERS = ("asc", "desc")
 OVERSEERS_ONLY = "The team compliance view is for supervisors, site leads, trainers and administrators."
 # Spreadsheets read cells beginning with these as formulas: a leading apostrophe keeps them text.
@@ -41,6 +53,49 @@ class ComplianceRow:
     days_overdue: int
     status: str
     why: str
+    expires_on: dt.date | None = None  # recertification: when the latest completion stops counting
+
+
+@dataclass(frozen=True)
+class CompliancePage:
+    rows: list[ComplianceRow]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+def paginate(rows: list[ComplianceRow], limit: int, offset: int) -> CompliancePage:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery(f"limit must be from 1 to {MAX_LIMIT}; got {limit}.")
+    if offset < 0:
+        raise InvalidQuery(f"offset must be 0 or more; got {offset}.")
+    return CompliancePage(rows[offset : offset + limit], len(rows), limit, offset)
+
+
+def page_of(rows: list[ComplianceRow], page: int) -> CompliancePage:
+    """Page `page` (from 1) of PAGE_SIZE rows; a page past the end shows the last one."""
+    last = max(1, -(-len(rows) // PAGE_SIZE))
+    return paginate(rows, PAGE_SIZE, (min(page, last) - 1) * PAGE_SIZE)
+
+
+def _shown(row: rules.Required, show: str, today: dt.date) -> bool:
+    if show == "overdue":
+        return row.overdue(today)
+    if show == "due-soon":
+        return row.due_soon(today)
+    return row.is_open()
 
 
 SORTS: dict[str, tuple[str, Callable[[ComplianceRow], Any]]] = {
@@ -72,19 +127,17 @@ def team_compliance(
     scope = visible_employee_ids(user)
     if user.employee_id is not None:  # the viewer's own plan is on /learning, not in their team's list
         scope = scope.where(Employee.id != user.employee_id)
-    required = rules.required_with_status(session, scope)
-    wanted = [row for row in required if (row.overdue(today) if show == "overdue" else row.is_open())]
+    required = rules.required_with_status(session, scope, today)
+    wanted = [row for row in required if _shown(row, show, today)]
+    ids = {row.employee_id for row in wanted}
+    among = Employee.id.in_(ids) if len(ids) <= ID_LIST_LIMIT else Employee.id.in_(scope)
     people = {
         e.id: e
         for e in session.scalars(
-            select(Employee)
-            .where(Employee.id.in_({row.employee_id for row in wanted}))
-            .options(joinedload(Employee.role), joinedload(Employee.site))
+            select(Employee).where(among).options(joinedload(Employee.role), joinedload(Employee.site))
         )
     }
-    courses = {
-        c.id: c for c in session.scalars(select(Course).where(Course.id.in_({r.course_id for r in wanted})))
-    }
+    courses = {c.id: c for c in session.scalars(select(Course))}  # the catalog: a few hundred rows at most
     rows = []
     for row in wanted:
         person, course = people[row.employee_id], courses[row.course_id]
@@ -106,6 +159,7 @@ def team_compliance(
                 days_overdue=row.days_overdue(today),
                 status=row.status,
                 why="; ".join(why),
+                expires_on=row.expires_on,
             )
         )
     rows.sort(key=SORTS[sort][1], reverse=order == "desc")
@@ -121,10 +175,11 @@ def to_csv(rows: list[ComplianceRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["employee", "employee_number", "site", "role", "course", "course_title", "due_on",
-              "days_overdue", "status", "why"]  # fmt: skip
+              "days_overdue", "status", "why", "expires_on"]  # fmt: skip
     writer.writerow(header)
     for r in rows:
+        expires = r.expires_on.isoformat() if r.expires_on else ""
         cells = [r.employee, r.employee_number, r.site, r.role, r.course_code, r.course_title,
-                 r.due_on.isoformat(), r.days_overdue, r.status, r.why]  # fmt: skip
+                 r.due_on.isoformat(), r.days_overdue, r.status, r.why, expires]  # fmt: skip
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from pathways.auth.permissions import (
 )
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest
-from pathways.learning import assignments, claims, compliance, import_uploads, plan_forms
+from pathways.learning import assignments, claims, import_uploads, oversight_routes, plan_forms
 from pathways.learning import plan_service as plans
 from pathways.learning.imports import MAX_UPLOAD_BYTES, run_import
 from pathways.learning.models import Assignment, Course
@@ -207,37 +207,6 @@ def assign_submit(
     return render(request, "learning/assigned.html", {"outcome": outcome})
 
 
-@router.get("/learning/team", response_class=HTMLResponse, include_in_schema=False)
-def team_page(
-    request: Request, session: DbSession, user: CurrentUser,
-    show: Annotated[str | None, Query(max_length=16)] = None,
-    sort: Annotated[str | None, Query(max_length=16)] = None,
-    order: Annotated[str | None, Query(max_length=4)] = None,
-) -> HTMLResponse:  # fmt: skip
-    show, sort, order = compliance.parse_view(show, sort, order)
-    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
-    context = {"rows": rows, "show": show, "sort": sort, "order": order, "shows": compliance.SHOW,
-               "sorts": compliance.SORTS, "can_assign": can_assign_learning(user)}  # fmt: skip
-    return render(request, "learning/team.html", context)
-
-
-@router.get("/learning/team.csv", include_in_schema=False)
-def team_csv(
-    session: DbSession, user: CurrentUser,
-    show: Annotated[str | None, Query(max_length=16)] = None,
-    sort: Annotated[str | None, Query(max_length=16)] = None,
-    order: Annotated[str | None, Query(max_length=4)] = None,
-) -> Response:  # fmt: skip
-    show, sort, order = compliance.parse_view(show, sort, order)
-    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
-    filename = f"team-compliance-{today().isoformat()}.csv"
-    return Response(
-        compliance.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @router.get("/learning/confirmations", response_class=HTMLResponse, include_in_schema=False)
 def confirmations_page(
     request: Request, session: DbSession, user: CurrentUser, done: str | None = None
@@ -383,3 +352,7 @@ def import_completions(
     if not dry_run:
         import_uploads.audit_import(session, user.id, report, f"api {file.filename or 'upload'}")
     return ImportReportOut.of(report)
+
+
+# The team compliance view and the confirmations API live in their own module, served by this router.
+router.include_router(oversight_routes.router)

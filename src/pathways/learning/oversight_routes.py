@@ -1,0 +1,116 @@
+"""What supervisors, site leads and trainers oversee: the team compliance view (page, CSV and JSON) and the
+completions waiting for their confirmation (JSON; the page is with the plan pages). Thin, like plan_routes."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pathways.auth.csrf import verify_csrf
+from pathways.auth.dependencies import CurrentUser
+from pathways.auth.permissions import can_assign_learning
+from pathways.deps import DbSession
+from pathways.learning import claims, compliance
+from pathways.learning.oversight_schemas import (
+    ClaimDecisionOut,
+    ClaimOut,
+    ClaimsPageOut,
+    CompliancePageOut,
+    RejectIn,
+)
+from pathways.web import render
+
+router = APIRouter()
+CSRF = [Depends(verify_csrf)]
+ClaimId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Show = Annotated[str | None, Query(max_length=16, description="overdue (default), due-soon or open.")]
+Sort = Annotated[
+    str | None, Query(max_length=16, description="employee, site, course, due, overdue (default) or status.")
+]
+Order = Annotated[
+    str | None, Query(max_length=4, description="asc or desc; default desc for overdue, else asc.")
+]
+Limit = Annotated[int, Query(ge=1, le=compliance.MAX_LIMIT, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=2_147_483_647, description="Rows to skip.")]
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# ---------------------------------------------------------------- team compliance
+@router.get("/learning/team", response_class=HTMLResponse, include_in_schema=False)
+def team_page(
+    request: Request, session: DbSession, user: CurrentUser, show: Show = None, sort: Sort = None,
+    order: Order = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:  # fmt: skip
+    show, sort, order = compliance.parse_view(show, sort, order)
+    day = today()
+    rows = compliance.team_compliance(session, user, day, show=show, sort=sort, order=order)
+    context = {"page": compliance.page_of(rows, page), "today": day, "show": show, "sort": sort,
+               "order": order, "shows": compliance.SHOW, "sorts": compliance.SORTS,
+               "can_assign": can_assign_learning(user)}  # fmt: skip
+    return render(request, "learning/team.html", context)
+
+
+@router.get("/learning/team.csv", include_in_schema=False)
+def team_csv(
+    session: DbSession, user: CurrentUser, show: Show = None, sort: Sort = None,
+    order: Order = None,
+) -> Response:  # fmt: skip
+    show, sort, order = compliance.parse_view(show, sort, order)
+    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
+    filename = f"team-compliance-{today().isoformat()}.csv"
+    return Response(
+        compliance.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/api/v1/compliance", response_model=CompliancePageOut, tags=["learning plans"])
+def team_compliance_api(
+    session: DbSession, user: CurrentUser, show: Show = None, sort: Sort = None, order: Order = None,
+    limit: Limit = compliance.PAGE_SIZE, offset: Offset = 0,
+) -> CompliancePageOut:  # fmt: skip
+    """The team compliance view: required courses of the people in your scope, one page at a time."""
+    show, sort, order = compliance.parse_view(show, sort, order)
+    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
+    return CompliancePageOut.of(compliance.paginate(rows, limit, offset), today(), show, sort, order)
+
+
+# ---------------------------------------------------------------- confirmations
+@router.get("/api/v1/completion-claims", response_model=ClaimsPageOut, tags=["learning plans"])
+def pending_claims(
+    session: DbSession, user: CurrentUser, limit: Limit = compliance.PAGE_SIZE, offset: Offset = 0
+) -> ClaimsPageOut:
+    """Employees' own marks on required courses waiting for your confirmation, oldest first."""
+    pending = claims.pending_claims(session, user)
+    items = [ClaimOut.of(claim) for claim in pending[offset : offset + limit]]
+    return ClaimsPageOut(total=len(pending), limit=limit, offset=offset, items=items)
+
+
+@router.post(
+    "/api/v1/completion-claims/{claim_id}/confirm",
+    response_model=ClaimDecisionOut,
+    tags=["learning plans"],
+    dependencies=CSRF,
+)
+def confirm_claim(claim_id: ClaimId, session: DbSession, user: CurrentUser) -> ClaimDecisionOut:
+    claim = claims.confirm(session, user, claim_id)
+    return ClaimDecisionOut(id=claim.id, state="confirmed", note=claim.note)
+
+
+@router.post(
+    "/api/v1/completion-claims/{claim_id}/reject",
+    response_model=ClaimDecisionOut,
+    tags=["learning plans"],
+    dependencies=CSRF,
+)
+def reject_claim(
+    claim_id: ClaimId, body: RejectIn, session: DbSession, user: CurrentUser
+) -> ClaimDecisionOut:
+    claim = claims.reject(session, user, claim_id, body.note)
+    return ClaimDecisionOut(id=claim.id, state="rejected", note=claim.note)
