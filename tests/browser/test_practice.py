@@ -117,3 +117,21 @@ def test_desk_pages_have_no_serious_accessibility_violations(page: Page) -> None
     page.get_by_role("link", name="Replay this case step by step").click()
     found["replay"] = serious_violations(page)
     assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_trainer_set_pages_with_charts_have_no_serious_accessibility_violations(page: Page) -> None:
+    sign_in(page, "trainer_tina")
+    page.goto("/practice/trainer")
+    page.get_by_label("Name").fill("Browser cohort")
+    page.get_by_label("Tubes and order of draw").check()
+    page.locator('input[name="members"]').first.check()
+    page.get_by_role("button", name="Create the set").click()
+    expect(page).to_have_url(re.compile(r"/practice/trainer/sets/\d+$"))
+    expect(page.get_by_role("img", name="Pass rate by case type")).to_be_visible()
+    found = {"results": serious_violations(page)}
+    page.get_by_role("link", name="Change or delete this set").click()
+    page.get_by_role("textbox", name="Name").fill("Browser cohort, renamed")
+    found["edit"] = serious_violations(page)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("h1")).to_have_text("Browser cohort, renamed")
+    assert {where: v for where, v in found.items() if v} == {}

@@ -1,12 +1,12 @@
 """/api/v1/practice: case types, attempts (start, act, finish, score, replay) and trainers' practice sets."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train, ensure, is_admin
 from pathways.deps import DbSession
-from pathways.practice import service, sets
+from pathways.practice import editing, service, sets
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet
 from pathways.practice.schemas import (
@@ -160,6 +160,18 @@ def get_set(set_id: int, session: DbSession, user: CurrentUser) -> SetOut:
     owner = can_train(user) and (is_admin(user) or practice_set.created_by_user_id == user.id)
     ensure(member or owner, "This practice set is not assigned to you.")
     return set_out(practice_set)
+
+
+@router.patch("/sets/{set_id}", response_model=SetOut, dependencies=CSRF)
+def update_set(set_id: int, body: editing.SetChanges, session: DbSession, user: CurrentUser) -> SetOut:
+    editing.update_set(session, user, set_id, body)
+    return set_out(sets.load_set(session, set_id))
+
+
+@router.delete("/sets/{set_id}", status_code=204, response_class=Response, dependencies=CSRF)
+def delete_set(set_id: int, session: DbSession, user: CurrentUser) -> Response:
+    editing.delete_set(session, user, set_id)
+    return Response(status_code=204)
 
 
 @router.get("/sets/{set_id}/results", response_model=SetResultsOut)

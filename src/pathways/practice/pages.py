@@ -13,7 +13,7 @@ from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, describe_errors
-from pathways.practice import service, sets
+from pathways.practice import reports, service, sets
 from pathways.practice.cases import CASE_KINDS, kind_for
 from pathways.practice.cases.base import Payload, usd
 from pathways.practice.cases.card_data import security_code
@@ -214,5 +214,6 @@ async def create_set_from_form(request: Request, session: DbSession, user: Curre
 @router.get("/trainer/sets/{set_id}")
 def trainer_set(request: Request, set_id: int, session: DbSession, user: CurrentUser) -> HTMLResponse:
     practice_set = sets.set_for_trainer(session, user, set_id)
-    context = {"set": practice_set, "results": sets.results(session, practice_set), "kinds": CASE_KINDS}
+    found = sets.results(session, practice_set)
+    context = {"set": practice_set, "results": found, "kinds": CASE_KINDS, "charts": reports.charts(found)}
     return render(request, "practice/trainer_set.html", context)
