@@ -14,9 +14,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways import svg
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet
-from pathways.teams.charts import BRAND, INK, LINE, MUTED, _svg, _text
+from pathways.svg import BRAND, INK, LINE, MUTED
 from pathways.teams.csvfile import csv_text
 
 SEVERITIES = ("critical", "major", "minor")
@@ -89,13 +90,13 @@ def bar_rows(bars: list[Bar], peak: int, title: str, desc: str, ident: str) -> M
     for index, bar in enumerate(bars):
         y = top + index * row_h
         bar_w = plot_w * bar.value / (peak or 1)
-        body.append(_text(label_w - 8, y + row_h / 2 + 4, bar.label[:38], anchor="end"))
+        body.append(svg.label(label_w - 8, y + row_h / 2 + 4, bar.label[:38], anchor="end"))
         body.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}" fill="{bar.fill}" '
             f'stroke="{LINE}"/>'
         )
-        body.append(_text(label_w + bar_w + 6, y + row_h / 2 + 4, bar.shown, fill=INK))
-    return _svg(width, height, title, desc, body, ident)
+        body.append(svg.label(label_w + bar_w + 6, y + row_h / 2 + 4, bar.shown, fill=INK))
+    return svg.document(width, height, title, desc, body, ident)
 
 
 def pass_rate_chart(rows: list[dict[str, Any]]) -> Markup:

@@ -5,12 +5,10 @@ from html import escape
 
 from markupsafe import Markup
 
+from pathways import svg
+from pathways.svg import BRAND, INK, LINE, MUTED
 from pathways.teams.analytics import HeatMap, MonthCompliance
 
-INK = "#1d2733"
-MUTED = "#4a5868"
-LINE = "#cfd8e3"
-BRAND = "#0b5cad"
 # Light fills, so the dark figures on them keep AA contrast: met, a little short, short, far short.
 GAP_FILLS = ((0.0, "#e6f4ea"), (1.0, "#fff4d6"), (2.0, "#fdd9a8"), (99.0, "#f4b4b4"))
 NONE_FILL = "#f0f2f5"
@@ -20,22 +18,6 @@ def gap_fill(gap: float | None) -> str:
     if gap is None:
         return NONE_FILL
     return next(fill for limit, fill in GAP_FILLS if gap <= limit)
-
-
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> Markup:
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lattice" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc">'
-        f'<title id="{ident}-title">{escape(title)}</title><desc id="{ident}-desc">{escape(desc)}</desc>'
-    )
-    return Markup(head + "".join(body) + "</svg>")  # noqa: S704 - every text part is escaped above
-
-
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill: str = INK) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{fill}" text-anchor="{anchor}">'
-        f"{escape(text)}</text>"
-    )
 
 
 def heat_map(heat: HeatMap) -> Markup:
@@ -51,7 +33,7 @@ def heat_map(heat: HeatMap) -> Markup:
         )
     for row_index, row in enumerate(heat.rows):
         y = header + row_index * cell
-        body.append(_text(label_width - 8, y + cell / 2 + 4, row.label[:34], anchor="end"))
+        body.append(svg.label(label_width - 8, y + cell / 2 + 4, row.label[:34], anchor="end"))
         for col_index, gap in enumerate(row.gaps):
             x = label_width + col_index * cell
             shown = "\N{EN DASH}" if gap is None else f"{gap:g}"
@@ -61,7 +43,7 @@ def heat_map(heat: HeatMap) -> Markup:
             body.append(
                 f'<g><title>{escape(tip)}</title><rect x="{x}" y="{y}" width="{cell - 2}" '
                 f'height="{cell - 2}" fill="{gap_fill(gap)}" stroke="{LINE}"/>'
-                + _text(x + (cell - 2) / 2, y + cell / 2 + 3, shown, anchor="middle", size=11)
+                + svg.label(x + (cell - 2) / 2, y + cell / 2 + 3, shown, anchor="middle", size=11)
                 + "</g>"
             )
     desc = (
@@ -69,7 +51,7 @@ def heat_map(heat: HeatMap) -> Markup:
         "between the level the current role requires and the level reached (0 = met). The table below "
         "gives the same figures."
     )
-    return _svg(width, height, "Competency gaps", desc, body, "heat")
+    return svg.document(width, height, "Competency gaps", desc, body, "heat")
 
 
 def bar_chart(bars: list[tuple[str, int]], title: str, ident: str) -> Markup:
@@ -85,10 +67,10 @@ def bar_chart(bars: list[tuple[str, int]], title: str, ident: str) -> Markup:
         body.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{bar_h:.1f}" fill="{BRAND}"/>'
         )
-        body.append(_text(x + step * 0.35, y - 4, str(count), anchor="middle"))
-        body.append(_text(x + step * 0.35, top + plot_h + 16, label, anchor="middle", size=11))
+        body.append(svg.label(x + step * 0.35, y - 4, str(count), anchor="middle"))
+        body.append(svg.label(x + step * 0.35, top + plot_h + 16, label, anchor="middle", size=11))
     desc = "; ".join(f"{label}: {count}" for label, count in bars)
-    return _svg(width, height, title, desc, body, ident)
+    return svg.document(width, height, title, desc, body, ident)
 
 
 def line_chart(months: list[MonthCompliance], title: str, ident: str) -> Markup:
@@ -99,11 +81,11 @@ def line_chart(months: list[MonthCompliance], title: str, ident: str) -> Markup:
     for percent in (0, 50, 100):
         y = top + plot_h * (1 - percent / 100)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 16}" y2="{y:.1f}" stroke="{LINE}"/>')
-        body.append(_text(left - 6, y + 4, f"{percent} %", anchor="end", size=11, fill=MUTED))
+        body.append(svg.label(left - 6, y + 4, f"{percent} %", anchor="end", size=11, fill=MUTED))
     points = []
     for index, month in enumerate(months):
         x = left + index * step
-        body.append(_text(x, top + plot_h + 16, month.month[2:], anchor="middle", size=10))
+        body.append(svg.label(x, top + plot_h + 16, month.month[2:], anchor="middle", size=10))
         if month.percent is not None:
             y = top + plot_h * (1 - month.percent / 100)
             points.append(f"{x:.1f},{y:.1f}")
@@ -118,4 +100,4 @@ def line_chart(months: list[MonthCompliance], title: str, ident: str) -> Markup:
     desc = "; ".join(
         f"{m.month}: " + ("nothing due" if m.percent is None else f"{m.percent} %") for m in months
     )
-    return _svg(width, height, title, desc, body, ident)
+    return svg.document(width, height, title, desc, body, ident)
