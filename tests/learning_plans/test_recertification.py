@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from pathways.content import export
 from pathways.content.schemas import CourseItem
@@ -21,7 +22,8 @@ from pathways.learning.models import Completion, Course
 from pathways.learning.plan_service import PlanEntry
 from pathways.learning.reminders import notify_due
 from pathways.learning.requirements import add_months
-from tests.learning_plans.conftest import course, person, user
+from tests.helpers import sign_in
+from tests.learning_plans.conftest import TODAY, course, person, user
 
 # Alice's role (PSR I) requires PRIV-101; each test gives it a validity of a year, inside its transaction.
 DONE = dt.date(2024, 2, 29)  # a leap day: a year later is 28 February 2025
@@ -223,3 +225,19 @@ def test_the_content_format_refuses_a_bad_validity(months: object) -> None:
     }  # fmt: skip
     with pytest.raises(ValidationError, match="valid_for_months"):
         CourseItem.model_validate(item)
+
+
+def test_the_pages_show_it_expired_and_due_again(client: TestClient, session: Session) -> None:
+    alice_priv101(session, months=1, done=add_months(TODAY, -2))
+    sign_in(client, "psr_alice")
+    plan = client.get("/learning")
+    assert (
+        plan.status_code == 200 and "Expired: due again" in plan.text and "expired and due again" in plan.text
+    )
+    assert "Mark PRIV-101 completed" in plan.text  # the retake can be marked
+    client.cookies.clear()
+    sign_in(client, "sup_carl")
+    team = client.get("/learning/team?show=open&sort=course&order=asc")
+    assert team.status_code == 200 and "Expired: due again" in team.text
+    exported = client.get("/learning/team.csv?show=overdue").text
+    assert any(",PRIV-101," in line and ",expired," in line for line in exported.splitlines())
