@@ -10,6 +10,7 @@ from pathways.auth.models import User
 from pathways.careers.models import Role
 from pathways.home.service import describe_duration
 from pathways.learning.models import Completion, Course
+from pathways.learning.requirements import add_months
 from pathways.org.models import Employee
 from tests.helpers import sign_in
 
@@ -155,3 +156,38 @@ def test_anonymous_visitor_is_sent_to_sign_in(client: TestClient) -> None:
 )
 def test_describe_duration(start: dt.date, today: dt.date, expected: str) -> None:
     assert describe_duration(start, today) == expected
+
+
+def test_a_required_course_past_its_validity_is_not_done(client: TestClient, session: Session) -> None:
+    employee = alice(session)
+    course = session.scalars(select(Course).where(Course.code == "PSR-120")).one()
+    course.valid_for_months = 12
+    session.add(
+        Completion(
+            employee_id=employee.id, course_id=course.id, completed_at=dt.date(2020, 1, 15), source="manual"
+        )
+    )
+    session.flush()
+    sign_in(client, "psr_alice")
+    page = client.get("/").text
+    row = re.search(r'<tr( class="met")?>\s*<th scope="row"><a href="/courses/PSR-120">.*?</tr>', page, re.S)
+    assert row and row.group(1) is None, "an expired course must not be marked as met"
+    assert "Expired on 15 Jan 2021" in row.group(0)
+    assert 'href="/learning">due again' in row.group(0)
+
+
+def test_a_required_course_within_its_validity_shows_until_when(client: TestClient, session: Session) -> None:
+    employee = alice(session)
+    course = session.scalars(select(Course).where(Course.code == "PSR-120")).one()
+    course.valid_for_months = 12
+    completed = dt.date.today() - dt.timedelta(days=30)
+    session.add(
+        Completion(employee_id=employee.id, course_id=course.id, completed_at=completed, source="manual")
+    )
+    session.flush()
+    sign_in(client, "psr_alice")
+    page = client.get("/").text
+    row = re.search(r'<tr class="met">\s*<th scope="row"><a href="/courses/PSR-120">.*?</tr>', page, re.S)
+    assert row, "a completion inside its validity counts as done"
+    expires = add_months(completed, 12)
+    assert f"valid until {expires.day} {expires.strftime('%b %Y')}" in row.group(0)

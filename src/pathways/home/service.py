@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 from pathways.auth.models import User
 from pathways.careers.models import PathEdge, Role
 from pathways.learning.models import Completion, Course
+from pathways.learning.requirements import add_months
 from pathways.org.models import Employee, Site
 
 RECENT_COMPLETIONS = 5
@@ -16,10 +17,13 @@ RECENT_COMPLETIONS = 5
 class RequiredCourse:
     course: Course
     completed_on: dt.date | None
+    # Set where the course must be retaken (recertification): the day the latest completion stops counting.
+    expires_on: dt.date | None = None
+    expired: bool = False
 
     @property
     def done(self) -> bool:
-        return self.completed_on is not None
+        return self.completed_on is not None and not self.expired
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def completed_course_count(session: Session, employee: Employee) -> int:
 
 
 def required_course_status(
-    session: Session, employee: Employee, courses: list[Course]
+    session: Session, employee: Employee, courses: list[Course], today: dt.date
 ) -> list[RequiredCourse]:
     if not courses:
         return []
@@ -111,7 +115,15 @@ def required_course_status(
         .group_by(Completion.course_id)
     )
     latest = {course_id: completed for course_id, completed in session.execute(statement)}
-    return [RequiredCourse(course, latest.get(course.id)) for course in courses]
+    result = []
+    for course in courses:
+        completed_on = latest.get(course.id)
+        if completed_on is None or course.valid_for_months is None:
+            result.append(RequiredCourse(course, completed_on))
+            continue
+        expires_on = add_months(completed_on, course.valid_for_months)
+        result.append(RequiredCourse(course, completed_on, expires_on, expired=today >= expires_on))
+    return result
 
 
 def entry_roles(session: Session) -> list[Role]:
@@ -135,5 +147,5 @@ def home_for(session: Session, user: User, today: dt.date | None = None) -> Empl
         next_moves=next_moves(session, employee.role),
         completed_count=completed_course_count(session, employee),
         recent_completions=recent_completions(session, employee),
-        required_courses=required_course_status(session, employee, employee.role.required_courses),
+        required_courses=required_course_status(session, employee, employee.role.required_courses, today),
     )
