@@ -9,10 +9,11 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from pathways.auth.permissions import can_view_employee
+from pathways.csvfile import spreadsheet_safe
 from pathways.errors import Forbidden
 from pathways.learning import compliance
 from pathways.learning.assignments import Target, assign
-from pathways.learning.compliance import ComplianceRow, spreadsheet_safe, team_compliance, to_csv
+from pathways.learning.compliance import ComplianceRow, team_compliance, to_csv
 from pathways.org.models import Employee
 from tests.learning_plans.conftest import TODAY, person, user
 

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from pathways.config import get_settings
+from pathways.csvfile import spreadsheet_safe
 from pathways.db import Database
 from pathways.errors import AppError
-from pathways.learning.compliance import spreadsheet_safe
 from pathways.learning.import_uploads import audit_import
 from pathways.learning.imports import Rejection, run_import
 from pathways.learning.reminders import notify_due

@@ -4,9 +4,7 @@ The page, its CSV and GET /api/v1/compliance share the scope, filters and sortin
 show one page of rows at a time (a regional manager's scope holds thousands), the CSV every row.
 """
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from pathways.auth.models import User
 from pathways.auth.permissions import can_oversee_learning, ensure, visible_employee_ids
+from pathways.csvfile import csv_text
 from pathways.errors import AppError
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course
@@ -32,8 +31,6 @@ MAX_LIMIT = 500
 ID_LIST_LIMIT = 500
 ORDERS = ("asc", "desc")
 OVERSEERS_ONLY = "The team compliance view is for supervisors, site leads, trainers and administrators."
-# Spreadsheets read cells beginning with these as formulas: a leading apostrophe keeps them text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InvalidQuery(AppError):
@@ -166,20 +163,11 @@ def team_compliance(
     return rows
 
 
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(rows: list[ComplianceRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = ["employee", "employee_number", "site", "role", "course", "course_title", "due_on",
               "days_overdue", "status", "why", "expires_on"]  # fmt: skip
-    writer.writerow(header)
-    for r in rows:
-        expires = r.expires_on.isoformat() if r.expires_on else ""
-        cells = [r.employee, r.employee_number, r.site, r.role, r.course_code, r.course_title,
-                 r.due_on.isoformat(), r.days_overdue, r.status, r.why, expires]  # fmt: skip
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    return out.getvalue()
+    return csv_text(header, (
+        [r.employee, r.employee_number, r.site, r.role, r.course_code, r.course_title, r.due_on.isoformat(),
+         r.days_overdue, r.status, r.why, r.expires_on.isoformat() if r.expires_on else ""]
+        for r in rows
+    ))  # fmt: skip

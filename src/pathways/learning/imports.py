@@ -18,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pathways.csvfile import FORMULA_STARTS
 from pathways.errors import BadRequest
 from pathways.learning.completions import CompletionKey, NewCompletion, record_completions
 from pathways.learning.models import Completion, Course
@@ -31,8 +32,6 @@ MAX_CELL = 254  # the longest email address; nothing valid in this file is longe
 BATCH = 2000
 MAX_LISTED = 1000  # rejected rows listed one by one; beyond that they are counted
 SAMPLES = 20
-# A spreadsheet reads text beginning with these as a formula; we never evaluate them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOTHING_IMPORTED = "Nothing was imported."
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_assign_learning
+from pathways.csvfile import csv_response
 from pathways.deps import DbSession
 from pathways.learning import claims, compliance
 from pathways.learning.oversight_schemas import (
@@ -63,11 +64,7 @@ def team_csv(
     show, sort, order = compliance.parse_view(show, sort, order)
     rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
     filename = f"team-compliance-{today().isoformat()}.csv"
-    return Response(
-        compliance.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(compliance.to_csv(rows), filename)
 
 
 @router.get("/api/v1/compliance", response_model=CompliancePageOut, tags=["learning plans"])

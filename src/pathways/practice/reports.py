@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import svg
+from pathways.csvfile import csv_text
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet
 from pathways.svg import BRAND, INK, LINE, MUTED
-from pathways.teams.csvfile import csv_text
 
 SEVERITIES = ("critical", "major", "minor")
 # Bar fills with at least 3:1 contrast on white (WCAG non-text contrast); the figures sit beside the bars.

@@ -11,12 +11,12 @@ from starlette.datastructures import FormData
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
+from pathways.csvfile import csv_response
 from pathways.deps import DbSession
 from pathways.errors import AppError, describe_errors
 from pathways.practice import editing, reports, sets
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeSet
-from pathways.teams.csvfile import csv_response
 from pathways.web import render
 
 router = APIRouter(prefix="/practice/trainer/sets", include_in_schema=False)

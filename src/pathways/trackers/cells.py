@@ -7,8 +7,8 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 
-# A spreadsheet reads text beginning with these as a formula when it is typed or imported from CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from pathways.csvfile import FORMULA_STARTS
+
 # Control characters are not allowed in the XML of a workbook; Excel asks to repair a file holding them.
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
