@@ -93,8 +93,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, 500, "Something went wrong on our side. The error has been logged.")
 
 
+class UnsafeSettings(RuntimeError):
+    """The settings would make a production server unsafe; it does not start."""
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if problem := settings.production_problem():
+        raise UnsafeSettings(problem)
     app = FastAPI(
         title="Pathways",
         summary="Career path resource center for Patient Service Representatives",

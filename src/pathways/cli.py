@@ -16,7 +16,7 @@ from pathways import scale as scale_module
 from pathways.auth import service as auth_service
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
-from pathways.config import DEV_SECRET_KEY, get_settings
+from pathways.config import get_settings
 from pathways.content.loader import load_content
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
@@ -216,7 +216,7 @@ def serve(
 ) -> None:
     """Serve the site with Uvicorn."""
     settings = get_settings()
-    if settings.is_production and settings.secret_key == DEV_SECRET_KEY:
-        fail("PATHWAYS_SECRET_KEY must be set in production.")
+    if problem := settings.production_problem():
+        fail(problem)
     typer.echo(f"Pathways on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
     uvicorn.run("pathways.app:create_app", factory=True, host=host, port=port, workers=workers)

@@ -10,6 +10,8 @@ DEFAULT_CONTENT_DIR = PACKAGE_DIR.parent.parent / "content"
 
 # Only good for a laptop: production must set PATHWAYS_SECRET_KEY, and `serve` refuses this one there.
 DEV_SECRET_KEY = "dev-only-secret-change-me"  # noqa: S105
+# 32 characters of `secrets.token_urlsafe` carry about 190 bits: a signed cookie cannot be forged by guessing.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,15 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    def production_problem(self) -> str | None:
+        """Why these settings must not serve production traffic, or None. Checked by the app factory, so no
+        server can start on them, whichever runs it."""
+        if self.is_production and self.secret_key == DEV_SECRET_KEY:
+            return "PATHWAYS_SECRET_KEY must be set in production: the development key is public."
+        if self.is_production and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            return f"PATHWAYS_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production."
+        return None
 
 
 @lru_cache
