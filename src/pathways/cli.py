@@ -1,6 +1,7 @@
 """`pathways`: serve the site, migrate, load content and the demo, and administer accounts."""
 
 import sys
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,7 @@ from pathways.content.loader import load_content
 from pathways.db import Database
 from pathways.errors import AppError, describe_errors
 from pathways.learning.cli import cli as completions_cli
+from pathways.learning.reminders import remind_daily
 from pathways.org import demo
 from pathways.plans import service as plans_service
 from pathways.practice.cli import cli as practice_cli
@@ -213,10 +215,21 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    reminders: Annotated[
+        bool, typer.Option(help="Send due-soon, expiring and overdue reminders at start and then daily.")
+    ] = True,
 ) -> None:
     """Serve the site with Uvicorn."""
     settings = get_settings()
     if problem := settings.production_problem():
         fail(problem)
     typer.echo(f"Pathways on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
-    uvicorn.run("pathways.app:create_app", factory=True, host=host, port=port, workers=workers)
+    stop = threading.Event()
+    if reminders:
+        # One sender for the whole server, in this process rather than in each worker.
+        sender = threading.Thread(target=remind_daily, args=(database(), stop), name="reminders", daemon=True)
+        sender.start()
+    try:
+        uvicorn.run("pathways.app:create_app", factory=True, host=host, port=port, workers=workers)
+    finally:
+        stop.set()

@@ -1,4 +1,5 @@
-"""Due-soon, expiring and overdue reminders, sent by `pathways completions remind` (run it daily: cron).
+"""Due-soon, expiring and overdue reminders: sent daily by `pathways serve` (remind_daily), or by
+`pathways completions remind` from cron where the web tier runs elsewhere.
 
 Idempotent: a reminder is sent once per person, course, kind and due date (learning_reminders remembers it),
 so running twice a day, or again after a failure, sends nothing new. Each person gets one message per kind
@@ -8,18 +9,24 @@ listing their courses; on overdue courses their manager gets one message listing
 """
 
 import datetime as dt
+import logging
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
+from pathways.db import Database
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course, LearningReminder
 from pathways.org.models import Employee
 
+log = logging.getLogger(__name__)
+
 DUE_SOON, EXPIRING, OVERDUE = "due-soon", "expiring", "overdue"
+DAY_S = 24 * 3600
 LISTED = 20  # lines in a manager's message; the team compliance view has the rest
 
 
@@ -120,3 +127,20 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             inbox.notify_user(session, user_id, OVERDUE, message, "/learning/team")
             counts.messages += 1
     return counts
+
+
+def remind_daily(database: Database, stop: threading.Event, every_s: float = DAY_S) -> None:
+    """Send reminders now and then every `every_s` seconds until `stop` is set.
+
+    Runs beside the server, so inboxes fill without anyone setting up cron. Safe beside a cron job or another
+    server: a reminder already sent is never sent again, and when two senders race, the unique key on
+    learning_reminders fails one of them, whose reminders go out in its next round.
+    """
+    while not stop.is_set():
+        try:
+            with database.transaction() as session:
+                counts = notify_due(session, dt.date.today())
+            log.info("Reminders: %s", counts.summary())
+        except Exception:
+            log.exception("Sending reminders failed; trying again in the next round.")
+        stop.wait(every_s)
