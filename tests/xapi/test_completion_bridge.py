@@ -3,7 +3,7 @@
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from pathways.learning.models import Completion, Course
@@ -112,3 +112,42 @@ def test_other_verbs_are_not_completions(lrs: Lrs, session: Session, alice: Empl
     lrs.post(s)
     assert completions(session, alice, course) == []
     assert note(session, s["id"]) is None
+
+
+def test_one_batch_records_each_employee_course_and_day_once(
+    lrs: Lrs, session: Session, alice: Employee, course: Course
+) -> None:
+    by_mbox = report(COMPLETED, course, {"mbox": f"mailto:{alice.email}"})
+    actor = {"account": {"homePage": "https://lms.pathways.example", "name": alice.employee_number}}
+    same_day = report(PASSED, course, actor)
+    stranger = report(COMPLETED, course, {"mbox": "mailto:stranger@elsewhere.example"})
+    assert lrs.post([by_mbox, same_day, stranger]).status_code == 200
+    [completion] = completions(session, alice, course)
+    assert completion.source_ref == by_mbox["id"]
+    assert note(session, by_mbox["id"]) == "recorded"
+    assert note(session, same_day["id"]) == "already recorded by an earlier report"
+    assert note(session, stranger["id"]) == "not matched: no employee with email stranger@elsewhere.example"
+
+
+def test_a_batchs_query_count_does_not_grow_with_its_completions(
+    lrs: Lrs, session: Session, course: Course
+) -> None:
+    people = list(session.scalars(select(Employee).order_by(Employee.id).limit(40)))
+    assert len(people) == 40
+
+    def batch(group: list[Employee]) -> list[dict[str, Any]]:
+        return [report(COMPLETED, course, {"mbox": f"mailto:{person.email}"}) for person in group]
+
+    counts = []
+    for group in (people[:2], people[2:40]):
+        seen: list[str] = []
+        engine = session.get_bind()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert lrs.post(batch(group)).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        counts.append(len([sql for sql in seen if not sql.startswith(("SAVEPOINT", "RELEASE"))]))
+    assert counts[0] == counts[1]
+    assert len(session.scalars(select(Completion).where(Completion.course_id == course.id)).all()) >= 40

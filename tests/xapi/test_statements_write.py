@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from pathways.xapi import http as xapi_http
+from pathways.xapi import statements as xapi_statements
 from tests.xapi.conftest import Lrs, agent, statement
 
 
@@ -93,6 +94,23 @@ def test_conflict_in_a_batch_stores_nothing_of_it(lrs: Lrs) -> None:
     changed = {**s, "object": {"id": "http://lms.example/other"}}
     assert lrs.post([fresh, changed]).status_code == 409
     assert lrs.get({"statementId": fresh["id"]}).status_code == 404
+
+
+def test_a_statement_stored_by_a_concurrent_request_is_a_409_and_nothing_of_the_batch_stays(
+    lrs: Lrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the look-up cannot see: another request commits the same id between this one's check and its
+    insert (COPY on PostgreSQL). The unique index refuses it; the client gets 409 and may retry."""
+    s = statement()
+    lrs.post(s)
+    monkeypatch.setattr(xapi_statements, "one_of", lambda column, values, postgres: column.in_([]))
+    fresh = statement()
+    response = lrs.post([fresh, s])
+    assert response.status_code == 409
+    assert "retry" in response.json()["message"]
+    monkeypatch.undo()
+    assert lrs.get({"statementId": fresh["id"]}).status_code == 404
+    assert lrs.get({"statementId": s["id"]}).status_code == 200
 
 
 @pytest.mark.parametrize(

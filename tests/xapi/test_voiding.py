@@ -35,6 +35,16 @@ def test_a_voiding_statement_cannot_be_voided(lrs: Lrs) -> None:
     assert lrs.get({"statementId": void["id"]}).status_code == 200
 
 
+def test_a_voiding_statement_in_the_same_batch_cannot_be_voided_and_nothing_is_stored(lrs: Lrs) -> None:
+    target = statement()
+    void = voiding(target["id"])
+    response = lrs.post([target, void, voiding(void["id"])])
+    assert response.status_code == 400
+    assert "cannot be voided" in response.json()["message"]
+    assert lrs.get({"statementId": target["id"]}).status_code == 404
+    assert lrs.get({"voidedStatementId": target["id"]}).status_code == 404
+
+
 def test_voiding_before_the_target_arrives_voids_it_on_arrival(lrs: Lrs) -> None:
     target = statement()
     lrs.post(voiding(target["id"]))

@@ -151,9 +151,12 @@ def _handle(
         version = checked_version(request) if needs_version else (requested or "2.0.0")
         xapi_request = XapiRequest(request, session, client, version, body)
         if writes:
-            # End the read of the credentials: on SQLite a write must be the first statement of its
-            # transaction (see take_write_lock), and validation runs before that, holding no lock.
-            session.commit()
+            if session.get_bind().dialect.name == "sqlite":
+                # End the read of the credentials: on SQLite a write must be the first statement of its
+                # transaction (see take_write_lock), and validation runs before that, holding no lock.
+                # PostgreSQL goes on in the same transaction: a commit here would cost a second pool
+                # checkout (with its pre-ping), a COMMIT and a BEGIN on every write.
+                session.commit()
             try:
                 with session.begin_nested():
                     response = handler(xapi_request)

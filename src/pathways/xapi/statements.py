@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, any_, literal, or_, select, update
+import psycopg
+from sqlalchemy import ColumnElement, Connection, String, Table, any_, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from pathways.xapi import bridge, jsoncodec
@@ -17,8 +19,8 @@ from pathways.xapi.models import XapiAttachment, XapiStatement, XapiStatementRef
 from pathways.xapi.refs import statement_refs
 from pathways.xapi.validation import VOIDED, validate_statement
 
-# Core inserts: an executemany straight to the driver (pipelined in one round trip by psycopg), without the
-# ORM's per-row bookkeeping, which costs more than the database does for a batch of 100.
+# Core inserts, without the ORM's per-row bookkeeping, which costs more than the database does for a batch of
+# 100: COPY on PostgreSQL, an executemany elsewhere (see insert_rows).
 STATEMENTS: Table = XapiStatement.__table__  # type: ignore[assignment]
 REFS: Table = XapiStatementRef.__table__  # type: ignore[assignment]
 ATTACHMENTS: Table = XapiAttachment.__table__  # type: ignore[assignment]
@@ -61,19 +63,11 @@ def _equivalent(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
     }
 
 
-def _check_voiding(session: Session, statements: list[dict[str, Any]]) -> list[str]:
+def _check_voiding(
+    statements: list[dict[str, Any]], stored_verbs: dict[str, str], in_batch: dict[str, dict[str, Any]]
+) -> list[str]:
     """The ids this batch voids. A voiding statement cannot itself be voided."""
     targets = [s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED]
-    if not targets:
-        return []
-    in_batch = {s["id"]: s for s in statements}
-    stored_verbs = dict(
-        session.execute(
-            select(XapiStatement.statement_id, XapiStatement.verb_id).where(
-                XapiStatement.statement_id.in_(targets)
-            )
-        ).all()
-    )
     for target in targets:
         verb = stored_verbs.get(target) or (in_batch[target]["verb"]["id"] if target in in_batch else None)
         if verb == VOIDED:
@@ -115,16 +109,20 @@ def store(
 
     if before_reading is not None:
         before_reading()
-    # One query finds both the ids already stored and voiding statements that arrived before their target.
+    # One query finds the ids already stored, the statements this batch voids (their verb: a voiding statement
+    # cannot be voided) and voiding statements that arrived before their target.
+    void_targets = [s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED]
     existing: dict[str, str] = {}
+    stored_verbs: dict[str, str] = {}
     voided_early: set[str] = set()
     postgres = session.get_bind().dialect.name == "postgresql"
     s = XapiStatement
     for found_id, document, target, verb in session.execute(
         select(s.statement_id, s.document, s.object_ref, s.verb_id).where(
-            or_(one_of(s.statement_id, ids, postgres), one_of(s.object_ref, ids, postgres))
+            or_(one_of(s.statement_id, ids + void_targets, postgres), one_of(s.object_ref, ids, postgres))
         )
     ):
+        stored_verbs[found_id] = verb
         if found_id in given:
             existing[found_id] = document
         if target in given and verb == VOIDED:
@@ -135,20 +133,51 @@ def store(
     new = [s for s in statements if s["id"] not in existing]
     if not new:
         return ids
-    voids = _check_voiding(session, new)
+    voids = _check_voiding(new, stored_verbs, given)
     notes = bridge.record_batch(session, [s for s in new if s["id"] not in voided_early])
     new_rows = [r for r in rows if r["statement_id"] not in existing]
     for row in new_rows:
         row["voided"] = row["statement_id"] in voided_early
         row["bridge_note"] = notes.get(row["statement_id"])
-    session.execute(STATEMENTS.insert(), new_rows)
     new_refs = [r for r in refs if r["statement_id"] not in existing] if existing else refs
-    if new_refs:
-        session.execute(REFS.insert(), new_refs)
+    insert_rows(session.connection(), new_rows, new_refs)
     if voids:
         _void(session, voids)
     _store_attachments(session, batch.attachments)
     return ids
+
+
+def insert_rows(connection: Connection, rows: list[dict[str, Any]], refs: list[dict[str, Any]]) -> None:
+    """Write a batch's xapi_statements and xapi_statement_refs rows (bench/xapi_ingest.py times this too).
+
+    On PostgreSQL a COPY per table: measured on a batch of 100 statements (and their 400 refs), half the time
+    of the pipelined executemany or less, and an eighth of its client CPU, which the LRS pays under the GIL.
+    """
+    if connection.dialect.name == "postgresql":
+        _copy(connection, STATEMENTS, rows)
+        _copy(connection, REFS, refs)
+        return
+    if rows:
+        connection.execute(STATEMENTS.insert(), rows)
+    if refs:
+        connection.execute(REFS.insert(), refs)
+
+
+def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    quote = connection.dialect.identifier_preparer.quote
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    except psycopg.errors.IntegrityError as exc:
+        # As an INSERT's would be: the request layer answers 409 to a concurrent duplicate.
+        raise IntegrityError(sql, None, exc) from exc
 
 
 def one_of(
