@@ -113,6 +113,25 @@ def test_state_is_scoped_by_registration_and_deleted_as_a_set(lrs: Lrs) -> None:
     assert call(lrs, "GET", "state", registration=registration).json() == []
 
 
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+@pytest.mark.parametrize("resource", ["activity profile", "agent profile"])
+def test_profile_put_without_preconditions_over_an_existing_document_is_409_in_both_versions(
+    lrs: Lrs, resource: str, version: str
+) -> None:
+    """xAPI 1.0.3 Communication 3.1 Concurrency (3.1.s4.b13-b15) and xAPI 2.0 (IEEE 9274.1.1) Concurrency:
+    a PUT without If-Match or If-None-Match over an existing document gets 409 Conflict, a response saying to
+    check the resource and send If-Match, and changes nothing. 2.0 keeps 409 (not 428 Precondition Required).
+    """
+    lrs.version = version
+    doc_id = f"doc-{uuid.uuid4()}"
+    assert call(lrs, "PUT", resource, doc_id, {"a": 1}).status_code == 204
+    refused = call(lrs, "PUT", resource, doc_id, {"a": 2})
+    assert refused.status_code == 409
+    assert "If-Match" in refused.json()["message"]
+    assert refused.headers["X-Experience-API-Version"].startswith(version[:3])
+    assert call(lrs, "GET", resource, doc_id).json() == {"a": 1}
+
+
 def test_a_1_0_3_client_may_overwrite_state_without_preconditions(lrs: Lrs) -> None:
     lrs.version = "1.0.3"
     call(lrs, "PUT", "state", "bookmark", {"page": 1})

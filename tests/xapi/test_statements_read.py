@@ -4,7 +4,11 @@ import json
 import time
 import uuid
 
-from tests.xapi.conftest import COMPLETED, EXPERIENCED, Lrs, agent, statement
+import pytest
+
+from pathways.xapi import formats
+from tests.xapi.conftest import COMPLETED, EXPERIENCED, Lrs, agent, basic, statement
+from tests.xapi.test_alternate_syntax import form_post
 
 COURSE = "http://lms.example/courses/phlebotomy"
 
@@ -172,3 +176,35 @@ def test_every_kind_of_valid_statement_stores_and_reads_back_in_every_format(lrs
             assert response.status_code == 200, (fmt, response.text)
             assert response.json()["id"] == s["id"]
     assert lrs.get({"format": "ids", "limit": "50"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"statementId": str(uuid.uuid4())}, {"statementId": "nope"}, {"LIMIT": "1"}, {"verb": "not an IRI"}],
+)
+def test_consistent_through_is_sent_whatever_the_status(lrs: Lrs, params: dict[str, str]) -> None:
+    """Communication 2.1.3.s2.b5 (xAPI 1.0.3; conformance requirement XAPI-00153): the Statement resource
+    returns X-Experience-API-Consistent-Through on a GET "regardless of the code returned", 404 and 400
+    included, and on HEAD and a GET sent in the alternate request syntax as well."""
+    for method in ("GET", "HEAD"):
+        response = lrs.request(method, "/statements", params=params)
+        assert response.status_code in (400, 404)
+        assert formats.parse_timestamp(response.headers["X-Experience-API-Consistent-Through"]) is not None
+    version_only = {"X-Experience-API-Version": "2.0.0"}
+    unauthenticated = lrs.client.get("/xapi/statements", params=params, headers=version_only)
+    assert unauthenticated.status_code == 401
+    assert "X-Experience-API-Consistent-Through" in unauthenticated.headers
+    auth = {"Authorization": basic(lrs.key, lrs.secret), "X-Experience-API-Version": "1.0.3"}
+    form = form_post(lrs, "/statements", "GET", {**auth, **params})
+    assert form.status_code in (400, 404)  # type: ignore[attr-defined]
+    assert "X-Experience-API-Consistent-Through" in form.headers  # type: ignore[attr-defined]
+
+
+def test_consistent_through_is_at_or_before_the_stored_time_of_a_statement_written_after_it(lrs: Lrs) -> None:
+    """Statements stored before the header's time are in the result; one stored after the read began is not
+    promised: the value is never later than the moment the read started."""
+    before = lrs.get({"limit": "1"}).headers["X-Experience-API-Consistent-Through"]
+    s = statement()
+    lrs.post(s)
+    stored = lrs.get({"statementId": s["id"]}).json()["stored"]
+    assert formats.parse_timestamp(before) <= formats.parse_timestamp(stored)  # type: ignore[operator]

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/xapi", include_in_schema=False)
 
 # Writes commit before the response is sent; the margin covers one that waited for SQLite's write lock.
 CONSISTENCY_MARGIN = dt.timedelta(seconds=10)
+CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 SINGLE_PARAMS = frozenset({"statementId", "voidedStatementId", "format", "attachments"})
 
 
@@ -82,10 +83,20 @@ def _respond(xr: XapiRequest, result_json: str, documents: list[str], attachment
     return Response(result_json, media_type="application/json")
 
 
+def consistent_through() -> str:
+    """X-Experience-API-Consistent-Through, taken before the query reads anything.
+
+    A statement's `stored` is set when its request starts to write, and it is readable once that request
+    commits, within CONSISTENCY_MARGIN (SQLite's busy_timeout is 5 s): every statement stored before the
+    value is either in this read or was refused.
+    """
+    return format_timestamp(dt.datetime.now(dt.UTC) - CONSISTENCY_MARGIN)
+
+
 def get_statements(xr: XapiRequest) -> Response:
     params = xr.params
     languages = formatting.preferred_languages(xr.header("accept-language"))
-    consistent = format_timestamp(dt.datetime.now(dt.UTC) - CONSISTENCY_MARGIN)
+    consistent = consistent_through()
     if "statementId" in params or "voidedStatementId" in params:
         if "statementId" in params and "voidedStatementId" in params:
             raise XapiError("Send statementId or voidedStatementId, not both.")
@@ -116,7 +127,7 @@ def get_statements(xr: XapiRequest) -> Response:
         result = f'{{"statements":[{rendered}],"more":{json.dumps(more_link)}}}'
         response = _respond(xr, result, documents, query.attachments)
         stored_ms = max((row[1] for row in rows), default=0) or timestamp_to_ms(dt.datetime.now(dt.UTC))
-    response.headers["X-Experience-API-Consistent-Through"] = consistent
+    response.headers[CONSISTENT_THROUGH] = consistent
     response.headers["Last-Modified"] = http_date(stored_ms)
     return response
 
@@ -137,14 +148,28 @@ async def post_route(request: Request, session: DbSession) -> Response:
         "PUT": (put_statement, True),
         "POST": (post_statements, True),
     }
-    return await call(request, session, post_statements, writes=True, alternates=alternates)
+    through = consistent_through()
+    response = await call(request, session, post_statements, writes=True, alternates=alternates)
+    if request.query_params.get("method", "").upper() == "GET":  # a GET in the alternate request syntax
+        return _with_consistent_through(response, through)
+    return response
+
+
+def _with_consistent_through(response: Response, value: str) -> Response:
+    # Communication 2.1.3 (xAPI 1.0.3: 2.1.3.s2.b5; conformance XAPI-00153): on every Statement GET,
+    # "regardless of the code returned", errors included.
+    if CONSISTENT_THROUGH not in response.headers:
+        response.headers[CONSISTENT_THROUGH] = value
+    return response
 
 
 @router.get("/statements")
 async def get_route(request: Request, session: DbSession) -> Response:
-    return await call(request, session, get_statements)
+    through = consistent_through()
+    return _with_consistent_through(await call(request, session, get_statements), through)
 
 
 @router.head("/statements")
 async def head_route(request: Request, session: DbSession) -> Response:
-    return await call(request, session, head_statements)
+    through = consistent_through()
+    return _with_consistent_through(await call(request, session, head_statements), through)
