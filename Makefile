@@ -21,8 +21,9 @@ run: setup
 	$(BIN)/pathways demo
 	$(BIN)/pathways serve --port $(PORT)
 
-# Debian's chromium drives the browser tests (Playwright never downloads a browser of its own), and
-# LibreOffice opens the exported workbooks as a real reader would.
+# Debian's chromium drives the browser tests (Playwright never downloads a browser of its own),
+# LibreOffice opens the exported workbooks as a real reader would, and an independent xAPI validator from
+# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py).
 test-deps:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
@@ -31,6 +32,9 @@ test-deps:
 	  echo "Installing Debian's LibreOffice Calc to open exported workbooks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui fonts-liberation; }
+	@test -d $(VENV)/node/node_modules/@learninglocker/xapi-validation || { \
+	  echo "Installing Learning Locker's xAPI statement validator for the LRS tests"; \
+	  npm install --no-audit --no-fund --prefix $(VENV)/node @learninglocker/xapi-validation@3.0.0; }
 
 lint: setup
 	$(BIN)/ruff check src tests bench migrations
