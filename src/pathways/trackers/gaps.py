@@ -4,14 +4,16 @@ Current levels come from competencies.evidence.levels_for (the one shared rule);
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.auth.models import User
 from pathways.careers.models import PathEdge
 from pathways.competencies import evidence
-from pathways.competencies.evidence import CurrentLevel
+from pathways.competencies.evidence import CurrentLevel, Evidence
+from pathways.competencies.models import Competency, CompetencyRating
 from pathways.trackers.models import CareerTracker
 
 BASIS_TEXT = {
@@ -19,6 +21,8 @@ BASIS_TEXT = {
     "evidence": "highest level shown by courses, observations or practice",
     "none": "no rating or evidence yet",
 }
+# An observer's note can run to paragraphs; the gap table shows its start.
+DETAIL_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class CompetencyGap:
     basis: str
     self_rating: int | None
     manager_rating: int | None
+    source: str = ""  # which rating, course, observation or practice set, and when
 
     @property
     def gap(self) -> int:
@@ -41,7 +46,10 @@ class CompetencyGap:
 
     @property
     def basis_text(self) -> str:
-        return BASIS_TEXT.get(self.basis, self.basis)
+        category = BASIS_TEXT.get(self.basis, self.basis)
+        if self.basis == "evidence" and self.source:
+            return f"evidence: {self.source}"
+        return f"{category}, {self.source}" if self.source else category
 
 
 @dataclass(frozen=True)
@@ -139,15 +147,67 @@ class EmployeeRecord:
     completed: set[str]
     typical_months: dict[int, int]
     current_role: str
+    sources: dict[str, str] = field(default_factory=dict)  # competency code -> where its level comes from
+
+
+def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def evidence_text(item: Evidence) -> str:
+    on = item.on.isoformat()
+    if item.source == "course":
+        return f"course {item.detail}, completed {on}"
+    if item.source == "observation":
+        return f"observation on {on}: \u201c{shorten(item.detail)}\u201d"
+    if item.source == "practice":
+        return f"{shorten(item.detail)}, {on}"
+    return f"{item.source}: {shorten(item.detail)}, {on}"
+
+
+def manager_ratings(session: Session, employee_id: int) -> dict[str, str]:
+    """Competency code -> who gave the most recent manager rating and when (the one levels_for counts)."""
+    rows = session.execute(
+        select(Competency.code, CompetencyRating.rated_at, User.name)
+        .join(CompetencyRating, CompetencyRating.competency_id == Competency.id)
+        .outerjoin(User, User.id == CompetencyRating.rated_by_user_id)
+        .where(CompetencyRating.employee_id == employee_id, CompetencyRating.kind == "manager")
+        .order_by(CompetencyRating.rated_at, CompetencyRating.id)
+    )
+    latest: dict[str, str] = {}
+    for code, rated_at, name in rows:
+        on = rated_at.date().isoformat() if rated_at else "an unknown date"
+        latest[code] = f"by {name} on {on}" if name else f"on {on}"
+    return latest
+
+
+def level_sources(session: Session, employee_id: int, levels: dict[str, CurrentLevel]) -> dict[str, str]:
+    """Where each current level comes from: the rating counted, or the evidence that shows the level."""
+    shown: dict[str, Evidence] = {}
+    for item in evidence.all_evidence(session, employee_id):  # oldest first: a tie goes to the latest
+        held = shown.get(item.competency)
+        if held is None or item.level >= held.level:
+            shown[item.competency] = item
+    rated = manager_ratings(session, employee_id)
+    sources = {}
+    for code, current in levels.items():
+        if current.basis == "manager rating" and code in rated:
+            sources[code] = rated[code]
+        elif current.basis == "evidence" and code in shown:
+            sources[code] = evidence_text(shown[code])
+    return sources
 
 
 def employee_record(session: Session, tracker: CareerTracker) -> EmployeeRecord:
     employee = tracker.employee
+    levels = evidence.levels_for(session, employee.id)
     return EmployeeRecord(
-        levels=evidence.levels_for(session, employee.id),
+        levels=levels,
         completed=evidence.completed_courses(session, employee.id),
         typical_months=typical_months_from(session, employee.role_id),
         current_role=employee.role.name,
+        sources=level_sources(session, employee.id, levels),
     )
 
 
@@ -167,6 +227,7 @@ def analyse(tracker: CareerTracker, record: EmployeeRecord, today: dt.date | Non
                 basis=current.basis if current else "none",
                 self_rating=current.self_rating if current else None,
                 manager_rating=current.manager_rating if current else None,
+                source=record.sources.get(code, ""),
             )
         )
     readiness = Readiness(
