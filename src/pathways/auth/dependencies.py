@@ -31,7 +31,7 @@ def optional_user(request: Request, session: DbSession) -> User | None:
     else:
         user_id = request.session.get("user_id")
         user = session.get(User, user_id) if isinstance(user_id, int) else None
-        if user is not None and not user.is_active:
+        if user is not None and (not user.is_active or request.session.get("epoch") != user.session_epoch):
             user = None
     request.state.user = (
         SignedIn(user.id, user.name, user.email, user.account_role, user.employee_id) if user else None

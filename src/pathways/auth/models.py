@@ -28,6 +28,9 @@ class User(Base):
     account_role: Mapped[str] = mapped_column(String(16))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The session cookie is signed, not stored: it names the epoch it was issued in, and signing out moves the
+    # epoch on, so every copy of the cookie (another browser, a stolen one) stops working at once.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     employee: Mapped[Employee | None] = relationship(lazy="raise")

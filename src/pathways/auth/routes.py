@@ -54,12 +54,16 @@ def login(
     # A fresh session at sign-in: nothing from before (including the CSRF token) carries over.
     request.session.clear()
     request.session["user_id"] = user.id
+    request.session["epoch"] = user.session_epoch
     csrf_token(request)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, user: OptionalUser) -> Response:
+    if user is not None and request.session.get("user_id") == user.id:
+        # Signing out here signs out everywhere: a shared front-desk computer must not keep a live session.
+        user.session_epoch += 1
     request.session.clear()
     return RedirectResponse("/login?signed_out=1", status_code=303)
 
