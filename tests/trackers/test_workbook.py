@@ -101,7 +101,8 @@ def test_round_trip_a_user_edit_comes_back_into_the_tracker(session: Session, tr
     assert any(c.area == "notes" for c in result.changes) and len(result.changes) == 6
     assert not result.stale
     assert any("EHR-201 comes from your learning record" in w for w in result.edits.warnings)
-    assert any(w.startswith("Gaps rows 2") for w in result.edits.warnings)
+    assert any(w.startswith("Gaps D2 differ from the live tracker") for w in result.edits.warnings)
+    assert len(result.edits.warnings) == 2, result.edits.warnings
     assert service.get_tracker(session, tracker.id).revision == revision, "a preview changes nothing"
 
     imports.apply(session, tracker, result.edits, user(session, "psr_alice"), confirm=False)

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from pathways.errors import AppError, BadRequest
 from pathways.learning.models import Course
+from pathways.trackers import learning_link
 from pathways.trackers import workbook as layout
+from pathways.trackers import workbook_ignored as ignored
 from pathways.trackers.archive import check_archive
 from pathways.trackers.proposal import GoalDraft, Proposal
 from pathways.trackers.quarters import parse_quarter
@@ -25,7 +27,6 @@ from pathways.trackers.service import MAX_GOAL
 from pathways.trackers.views import TrackerView
 
 MAX_ROWS = 2000
-READ_ONLY_SHEETS = (layout.GAPS, layout.CONVERSATIONS)
 
 
 class WorkbookRejected(BadRequest):
@@ -138,8 +139,7 @@ def read_plan(session: Session, ws: Worksheet, reader: Reader) -> dict[str, str]
     for row in data_rows(ws):
         quarter, code = reader.text(ws, row, 1), reader.text(ws, row, 2).upper()
         if not code:
-            if quarter or reader.text(ws, row, 3):
-                reader.warnings.append(f"Plan row {row} has no course code and was ignored.")
+            ignored.note_row_without_code(ws, row, reader.warnings)
             continue
         try:
             quarter = parse_quarter(quarter)
@@ -152,19 +152,36 @@ def read_plan(session: Session, ws: Worksheet, reader: Reader) -> dict[str, str]
             )
             continue
         entries[code] = (row, quarter)
-    known = set(session.scalars(select(Course.code).where(Course.code.in_(list(entries)))))
+    courses = {c.code: c for c in session.scalars(select(Course).where(Course.code.in_(list(entries))))}
     for code, (row, _) in entries.items():
-        if code not in known:
+        if code not in courses:
             reader.problems.append(f"Plan row {row}: there is no course with code '{code}'.")
-    statuses = {i.course.code: reader.view.status(i) for i in reader.view.tracker.courses}
-    for code, (row, _) in entries.items():
-        status = reader.text(ws, row, 5).lower()
-        if code in statuses and status and status != statuses[code]:
-            reader.warnings.append(
-                f"Plan row {row}: the status of {code} comes from your learning record; "
-                f"the change to '{status}' was ignored."
-            )
-    return {code: quarter for code, (_, quarter) in entries.items() if code in known}
+    note_plan_edits(session, ws, reader, {code: row for code, (row, _) in entries.items()}, courses)
+    ignored.note_outside_columns(ws, len(layout.PLAN_HEADER), MAX_ROWS + 1, reader.warnings)
+    return {code: quarter for code, (_, quarter) in entries.items() if code in courses}
+
+
+def note_plan_edits(
+    session: Session, ws: Worksheet, reader: Reader, rows: dict[str, int], courses: dict[str, Course]
+) -> None:
+    """Titles, hours, statuses and "Added by" are written for reading; name each edit of them as ignored."""
+    view = reader.view
+    planned = {i.course.code: i for i in view.tracker.courses}
+    added = [courses[code].id for code in rows if code in courses and code not in planned]
+    live = learning_link.statuses(session, view.tracker.employee_id, added)
+    for code, row in rows.items():
+        course = courses.get(code)
+        if course is None:
+            continue
+        item = planned.get(code)
+        expected = ignored.PlannedRow(
+            code=code,
+            title=course.title,
+            hours=course.hours,
+            status=view.status(item) if item else live.get(course.id, "not started"),
+            added_by=item.source if item else "",
+        )
+        ignored.note_plan_row(ws, row, expected, reader.warnings)
 
 
 def read_date(value: Any) -> dt.date | None:
@@ -215,43 +232,15 @@ def read_goals(ws: Worksheet, reader: Reader) -> list[GoalDraft]:
             if goal_id is not None:
                 seen[goal_id] = row
             goals.append(GoalDraft(goal_id, text, target, status == "done"))
+    ignored.note_outside_columns(ws, len(layout.GOALS_HEADER), MAX_ROWS + 1, reader.warnings)
     return goals
 
 
 def read_notes(ws: Worksheet, reader: Reader) -> str:
+    ignored.note_heading(ws, layout.NOTES_HEADER, reader.warnings)
+    ignored.note_outside_columns(ws, len(layout.NOTES_HEADER), MAX_ROWS + 1, reader.warnings)
     lines = [reader.text(ws, row, 1) for row in data_rows(ws)]
     return "\n".join(line for line in lines if line)
-
-
-def normal(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()[:16]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else str(value).strip()
-
-
-def note_read_only_edits(uploaded: Workbook, expected: Workbook, warnings: list[str]) -> None:
-    for name in READ_ONLY_SHEETS:
-        ws, fresh = uploaded[name], expected[name]
-        last_row = min(max(ws.max_row, fresh.max_row), MAX_ROWS)
-        last_col = max(ws.max_column, fresh.max_column)
-        changed = [
-            row
-            for row in range(2, last_row + 1)
-            if any(
-                normal(ws.cell(row=row, column=c).value) != normal(fresh.cell(row=row, column=c).value)
-                for c in range(1, last_col + 1)
-            )
-        ]
-        if changed:
-            shown = ", ".join(str(r) for r in changed[:5]) + (" and more" if len(changed) > 5 else "")
-            warnings.append(
-                f"{name} rows {shown} differ from the live tracker; the {name} sheet is for reading and "
-                "is never imported."
-            )
 
 
 def read_workbook(session: Session, data: bytes, view: TrackerView) -> WorkbookEdits:
@@ -272,5 +261,5 @@ def read_workbook(session: Session, data: bytes, view: TrackerView) -> WorkbookE
     notes = read_notes(wb[layout.NOTES], reader)
     if problems:
         raise WorkbookRejected(problems)
-    note_read_only_edits(wb, layout.build_workbook(view), warnings)
+    ignored.note_read_only_edits(wb, layout.build_workbook(view), MAX_ROWS, warnings)
     return WorkbookEdits(Proposal(plan=plan, goals=goals, notes=notes), revision, exported_at, warnings)
