@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from pathways.content.reader import Content, Located
+from pathways.content.reader import Content, LineMap, Located
 
 
 def _duplicates(items: Iterable[Located[BaseModel]], key: str, problems: list[str]) -> set[str]:
@@ -87,5 +87,31 @@ def cross_check(content: Content) -> list[str]:
         problems += _unknown(story, "from_role", [story.item.from_role], roles, "role")
         problems += _unknown(story, "to_role", [story.item.to_role], roles, "role")
         problems += _unknown(story, "courses", story.item.courses, courses, "course")
+    problems += _onboarding(content, roles)
     problems += _cycles(content)
+    return problems
+
+
+def _onboarding(content: Content, roles: set[str]) -> list[str]:
+    problems: list[str] = []
+    keys: dict[tuple[str, str], str] = {}
+    for template in content.onboarding:
+        item = template.item
+        problems += _unknown(template, "role", [item.role], roles, "role")
+        key = (item.role, item.site_type)
+        if key in keys:
+            problems.append(
+                f"{template.where}: a template for {key[0]} at site type '{key[1]}' is listed twice "
+                f"(first at {keys[key]})"
+            )
+        keys.setdefault(key, template.where)
+        steps = template.raw.get("items", [])
+        seen: set[str] = set()
+        for index, step in enumerate(item.items):
+            if step.code in seen:
+                raw_step = steps[index] if index < len(steps) else None
+                line = raw_step.line if isinstance(raw_step, LineMap) else template.raw.line
+                file = template.where.rsplit(":", 1)[0]
+                problems.append(f"{file}:{line}: items: step code '{step.code}' is used twice")
+            seen.add(step.code)
     return problems

@@ -20,7 +20,7 @@ from pathways.audit import service as audit
 from pathways.content import export
 from pathways.content.loader import LoadReport, load_content
 from pathways.content.reader import ContentError
-from pathways.content.schemas import CompetencyItem, CourseItem, PathItem, RoleItem
+from pathways.content.schemas import CompetencyItem, CourseItem, OnboardingTemplateItem, PathItem, RoleItem
 from pathways.errors import BadRequest, NotFound
 
 
@@ -30,11 +30,21 @@ class Kind:
     label: str
     file: str
     model: type[BaseModel]
+    # Whether an edit may change the key. Nothing refers to an onboarding template by its role and site type
+    # (plans copy their steps), so a template may move; roles, competencies and courses are referred to.
+    rekey: bool = False
 
     def key(self, item: dict[str, Any]) -> str:
         if self.name == "paths":
             return f"{item.get('from')}--{item.get('to')}"
+        if self.name == ONBOARDING_NAME:
+            return f"{item.get('role')}--{item.get('site_type')}"
         return str(item.get("code"))
+
+    @property
+    def a_label(self) -> str:
+        label = self.label.lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
 KINDS = {
@@ -46,6 +56,11 @@ KINDS = {
         Kind("paths", "Lattice move", "paths.yaml", PathItem),
     )
 }
+ONBOARDING_NAME = "onboarding_templates"
+# Onboarding templates have their own pages (teams.templates, by row id) but save through here all the same.
+ONBOARDING = Kind(
+    ONBOARDING_NAME, "Onboarding template", "onboarding.yaml", OnboardingTemplateItem, rekey=True
+)
 _LOCATION = re.compile(r"^content/[a-z]+\.yaml:\d+: ")
 
 
@@ -83,7 +98,7 @@ def parse(kind: Kind, text: str) -> dict[str, Any]:
         raise EditRejected([f"line {line}: not valid YAML: {exc.problem}"]) from exc
     if not isinstance(item, dict):
         raise EditRejected(
-            [f"A {kind.label.lower()} is a mapping of keys to values, as in content/{kind.file}."]
+            [f"{kind.a_label.capitalize()} is a mapping of keys to values, as in content/{kind.file}."]
         )
     try:
         kind.model.model_validate(item)
@@ -109,22 +124,25 @@ def apply(session: Session, data: export.Data) -> LoadReport:
 def save(
     session: Session, actor_user_id: int, kind: Kind, key: str | None, text: str
 ) -> tuple[dict[str, Any], LoadReport]:
-    """Replace the item `key` (None: add a new one) by the YAML `text`; audited with before and after."""
+    """Replace the item `key` (None: add a new one) by the YAML `text`; audited with before and after.
+
+    When a kind allows a new key, the item is loaded under it and the row under the old key stays: the caller
+    removes it, since the loader never removes rows that are missing from a file.
+    """
     data = export.framework(session)
     item = parse(kind, text)
     new_key = kind.key(item)
     items = data[kind.file]
-    if key is None:
-        if any(kind.key(existing) == new_key for existing in items):
-            raise EditRejected([f"A {kind.label.lower()} '{new_key}' already exists; edit it instead."])
-        before = None
+    before = None if key is None else find(data, kind, key)
+    if key is not None and new_key != key and not kind.rekey:
+        raise EditRejected(
+            [f"The key cannot change here ('{key}' became '{new_key}'); add a new item instead."]
+        )
+    if new_key != key and any(kind.key(existing) == new_key for existing in items):
+        raise EditRejected([f"{kind.a_label.capitalize()} '{new_key}' already exists; edit it instead."])
+    if before is None:
         items.append(item)
     else:
-        before = find(data, kind, key)
-        if new_key != key:
-            raise EditRejected(
-                [f"The key cannot change here ('{key}' became '{new_key}'); add a new item instead."]
-            )
         items[items.index(before)] = item
     report = apply(session, data)
     audit.record(
@@ -133,7 +151,7 @@ def save(
         action=f"content.{'create' if key is None else 'update'}",
         entity=kind.name,
         entity_id=None,
-        before=_tagged(new_key, before),
+        before=_tagged(key or new_key, before),
         after=_tagged(new_key, item),
     )
     return item, report

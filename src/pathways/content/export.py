@@ -1,7 +1,8 @@
 """The framework as it stands in the database, written back in the content/ format.
 
 Every file loads with `pathways content load` (and content.loader.load_content) and loading it changes
-nothing: tests/admin/test_content_export.py holds the round trip to that.
+nothing: tests/admin/test_content_editing.py and tests/content/test_onboarding.py
+hold the round trip to that.
 """
 
 import io
@@ -17,8 +18,17 @@ from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import Competency, ProficiencyLevel
 from pathways.learning.models import Course
 from pathways.stories.models import Story
+from pathways.teams.models import OnboardingTemplate
 
-FILES = ("scale.yaml", "competencies.yaml", "courses.yaml", "roles.yaml", "paths.yaml", "stories.yaml")
+FILES = (
+    "scale.yaml",
+    "competencies.yaml",
+    "courses.yaml",
+    "roles.yaml",
+    "paths.yaml",
+    "stories.yaml",
+    "onboarding.yaml",
+)
 HEADER = (
     "# Exported from Pathways; loads with `pathways content load`. See content/README.md for the format.\n"
 )
@@ -125,6 +135,18 @@ def story_item(s: Story) -> dict[str, Any]:
     }
 
 
+def onboarding_item(t: OnboardingTemplate) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "role": t.role_code,
+        "site_type": t.site_type,
+        "items": [
+            {"code": s["code"], "title": s["title"], "detail": s.get("detail", ""), "due_days": s["due_days"]}
+            for s in t.items
+        ],
+    }
+
+
 def competencies(session: Session) -> list[Competency]:
     query = (
         select(Competency)
@@ -168,6 +190,11 @@ def stories(session: Session) -> list[Story]:
     return list(session.scalars(query.order_by(Story.slug)))
 
 
+def onboarding_templates(session: Session) -> list[OnboardingTemplate]:
+    query = select(OnboardingTemplate).order_by(OnboardingTemplate.role_code, OnboardingTemplate.site_type)
+    return list(session.scalars(query))
+
+
 def framework(session: Session) -> Data:
     return {
         "scale.yaml": scale_items(session),
@@ -176,6 +203,7 @@ def framework(session: Session) -> Data:
         "roles.yaml": [role_item(r) for r in roles(session)],
         "paths.yaml": [path_item(e) for e in edges(session)],
         "stories.yaml": [story_item(s) for s in stories(session)],
+        "onboarding.yaml": [onboarding_item(t) for t in onboarding_templates(session)],
     }
 
 

@@ -1,5 +1,6 @@
 """Loads validated content into the database in place: rows are matched by code, so loading is idempotent."""
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathways.content.schemas import CourseItem
 from pathways.db import Base
 from pathways.learning.models import Course
 from pathways.stories.models import Story
+from pathways.teams.models import OnboardingTemplate
 
 
 @dataclass
@@ -228,6 +230,24 @@ def _load_stories(
     session.flush()
 
 
+def _load_onboarding(session: Session, content: Content, report: LoadReport) -> None:
+    # Keyed by (role, site type), like the table's unique constraint. As for courses and roles, the file wins
+    # over a browser edit of the same template, and a template that is not in the file is left alone.
+    existing = {(t.role_code, t.site_type): t for t in session.scalars(select(OnboardingTemplate))}
+    for located in content.onboarding:
+        item = located.item
+        key = (item.role, item.site_type)
+        created = key not in existing
+        template = existing.get(key) or OnboardingTemplate(role_code=item.role, site_type=item.site_type)
+        session.add(template)
+        values = {"name": item.name, "items": [step.model_dump() for step in item.items]}
+        changed = assign(template, values)
+        if changed and not created:
+            template.updated_at = dt.datetime.now(dt.UTC)
+        report.count("onboarding templates", created, changed)
+    session.flush()
+
+
 def load_content(session: Session, directory: Path) -> LoadReport:
     """Validate everything first (raising ContentError with every problem), then write it in place."""
     content = read_content(directory)
@@ -238,4 +258,5 @@ def load_content(session: Session, directory: Path) -> LoadReport:
     roles = _load_roles(session, content, competencies, courses, report)
     _load_paths(session, content, roles, report)
     _load_stories(session, content, roles, courses, report)
+    _load_onboarding(session, content, report)
     return report

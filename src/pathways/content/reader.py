@@ -7,7 +7,15 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from pathways.content.schemas import CompetencyItem, CourseItem, PathItem, RoleItem, ScaleLevel, StoryItem
+from pathways.content.schemas import (
+    CompetencyItem,
+    CourseItem,
+    OnboardingTemplateItem,
+    PathItem,
+    RoleItem,
+    ScaleLevel,
+    StoryItem,
+)
 from pathways.errors import BadRequest
 
 FILES: dict[str, type[BaseModel]] = {
@@ -17,6 +25,7 @@ FILES: dict[str, type[BaseModel]] = {
     "roles.yaml": RoleItem,
     "paths.yaml": PathItem,
     "stories.yaml": StoryItem,
+    "onboarding.yaml": OnboardingTemplateItem,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +76,7 @@ class Content:
     roles: list[Located[RoleItem]] = field(default_factory=list)
     paths: list[Located[PathItem]] = field(default_factory=list)
     stories: list[Located[StoryItem]] = field(default_factory=list)
+    onboarding: list[Located[OnboardingTemplateItem]] = field(default_factory=list)
 
 
 def _line_of(raw: LineMap, loc: tuple[Any, ...]) -> int:

@@ -5,6 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pathways.org.models import SiteType
+from pathways.teams.models import ANY_SITE_TYPE
+
 Slug = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
 Level = Field(ge=1, le=4)
 
@@ -114,3 +117,29 @@ class StoryItem(Item):
     courses: list[str] = []
     tips: list[str] = []
     body: str = Field(min_length=1)
+
+
+# "any", or a kind of site the org model knows; the template for a site type wins over the role's "any" one.
+SITE_TYPES = (ANY_SITE_TYPE, *(t.value for t in SiteType))
+
+
+class OnboardingStep(Item):
+    code: str = Slug
+    title: str = Field(min_length=1, max_length=200)
+    detail: str = Field(default="", max_length=1000)
+    # Days after the plan starts; a year is the longest any new hire's checklist runs.
+    due_days: int = Field(ge=0, le=365)
+
+
+class OnboardingTemplateItem(Item):
+    name: str = Field(min_length=1, max_length=160)
+    role: str = Field(min_length=1, max_length=64)
+    site_type: str = Field(max_length=32)
+    items: list[OnboardingStep] = Field(min_length=1, max_length=40)
+
+    @field_validator("site_type")
+    @classmethod
+    def known_site_type(cls, value: str) -> str:
+        if value not in SITE_TYPES:
+            raise ValueError(f"must be one of: {', '.join(SITE_TYPES)}")
+        return value
