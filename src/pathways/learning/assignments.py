@@ -318,3 +318,39 @@ def waive_course(
 def history(session: Session, assignment_id: int) -> list[AssignmentEvent]:
     query = select(AssignmentEvent).where(AssignmentEvent.assignment_id == assignment_id)
     return list(session.scalars(query.order_by(AssignmentEvent.at, AssignmentEvent.id)))
+
+
+def visible_assignment(session: Session, viewer: User, assignment_id: int) -> Assignment:
+    """An assignment as its employee, or anyone who may see that employee, may read it."""
+    assignment = session.get(Assignment, assignment_id)
+    employee = session.get(Employee, assignment.employee_id) if assignment else None
+    if assignment is None or employee is None or not can_view_employee(session, viewer, employee):
+        # The same answer for missing and out of scope: an id says nothing about who exists.
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    return assignment
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    action: str
+    due_on: dt.date | None
+    reason: str
+    by: str
+
+
+def histories(session: Session, assignment_ids: list[int]) -> dict[int, list[HistoryLine]]:
+    """Every listed assignment's history, oldest first, with who acted: one query for a whole plan."""
+    if not assignment_ids:
+        return {}
+    rows = session.execute(
+        select(AssignmentEvent, User.name)
+        .outerjoin(User, User.id == AssignmentEvent.actor_user_id)
+        .where(AssignmentEvent.assignment_id.in_(assignment_ids))
+        .order_by(AssignmentEvent.at, AssignmentEvent.id)
+    )
+    result: dict[int, list[HistoryLine]] = {}
+    for event, name in rows:
+        line = HistoryLine(event.at, event.action, event.due_on, event.reason, name or "a former user")
+        result.setdefault(event.assignment_id, []).append(line)
+    return result

@@ -302,7 +302,13 @@ def create_assignments(body: AssignmentIn, session: DbSession, user: CurrentUser
 
 def _assignment_out(session: Session, row: Assignment) -> AssignmentOut:
     code = session.scalar(select(Course.code).where(Course.id == row.course_id)) or ""
-    return AssignmentOut.of(row, code, assignments.history(session, row.id))
+    return AssignmentOut.of(row, code, assignments.histories(session, [row.id]).get(row.id, []))
+
+
+@router.get("/api/v1/assignments/{assignment_id}", response_model=AssignmentOut, tags=["learning plans"])
+def read_assignment(assignment_id: RowId, session: DbSession, user: CurrentUser) -> AssignmentOut:
+    """One assignment with its history (assigned, due date moved, cancelled, waived: who, when, why)."""
+    return _assignment_out(session, assignments.visible_assignment(session, user, assignment_id))
 
 
 @router.patch(

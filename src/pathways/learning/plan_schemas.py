@@ -3,8 +3,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from pathways.learning.assignments import HistoryLine
 from pathways.learning.imports import ImportReport
-from pathways.learning.models import Assignment, AssignmentEvent
+from pathways.learning.models import Assignment
 from pathways.learning.plan_service import LearningPlan, PlanEntry, Progress
 
 Status = Literal["not started", "in progress", "completed", "waived", "expired"]
@@ -174,6 +175,7 @@ class AssignmentEventOut(BaseModel):
     action: str
     due_on: dt.date | None
     reason: str
+    by: str = Field(description="Who acted: the assigner, or the person who moved, cancelled or waived it")
 
 
 class AssignmentOut(BaseModel):
@@ -187,7 +189,7 @@ class AssignmentOut(BaseModel):
     history: list[AssignmentEventOut]
 
     @classmethod
-    def of(cls, row: Assignment, course_code: str, events: list[AssignmentEvent]) -> "AssignmentOut":
+    def of(cls, row: Assignment, course_code: str, events: list[HistoryLine]) -> "AssignmentOut":
         return cls(
             id=row.id,
             employee_id=row.employee_id,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from pathways.careers.models import Role
 from pathways.errors import NotFound
+from pathways.learning import assignments
 from pathways.learning import requirements as rules
 from pathways.learning.models import (
     Assignment,
@@ -39,6 +40,7 @@ class PlanEntry:
     assignment: Assignment | None = None
     awaiting_confirmation: bool = False
     expires_on: dt.date | None = None  # recertification: when the latest completion stops counting
+    history: list[assignments.HistoryLine] = field(default_factory=list)  # of the assignment, oldest first
 
     @property
     def expired(self) -> bool:
@@ -200,6 +202,11 @@ def build_plan(session: Session, employee: Employee, today: dt.date) -> Learning
                 expires_on=also.expires_on if also else None,
             )
         )
+    assigned = [entry for entry in plan.required if entry.assignment is not None]
+    lines = assignments.histories(session, [entry.assignment.id for entry in assigned if entry.assignment])
+    for entry in assigned:
+        if entry.assignment is not None:
+            entry.history = lines.get(entry.assignment.id, [])
     plan.required.sort(key=_sort_key)
     plan.chosen.sort(key=_sort_key)
     return plan
