@@ -186,6 +186,8 @@ def plan_command(
         )
     for gap in result.unclosable_gaps:
         typer.echo(f"  ! {gap.message}")
+    for missing in result.missing_courses:
+        typer.echo(f"  ! {missing.message}")
     ready = result.readiness_date.isoformat() if result.readiness_date else "not reachable by courses alone"
     typer.echo(f"Ready by {ready} at {result.hours_per_week} h a week.")
 

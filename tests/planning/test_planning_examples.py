@@ -47,10 +47,48 @@ def test_completed_courses_are_never_planned_again_and_count_as_evidence() -> No
         course("PHLEB-201", 3, 2, "phlebotomy", after=("PHLEB-101",)),
         course("EHR-301", 1, 3, "ehr"),
     ]
-    learner = Learner(completed=frozenset({"PHLEB-101", "EHR-301"}))
+    # The levels are the shared rule's (competencies.evidence): EHR-301 evidences ehr at 3, PHLEB-101
+    # phlebotomy at 1, and no manager rating says otherwise.
+    learner = Learner(completed=frozenset({"PHLEB-101", "EHR-301"}), levels={"phlebotomy": 1, "ehr": 3})
     plan = optimal_plan(catalog, learner, [Target("PSR2", {"phlebotomy": 2, "ehr": 3})])
-    # EHR-301 already evidences ehr at 3; PHLEB-101 is done, so only its dependent remains.
+    # PHLEB-101 is done, so only its dependent remains.
     assert plan.codes == ("PHLEB-201",)
+    assert not plan.unclosable
+
+
+def test_a_past_completion_does_not_overrule_a_lower_manager_rating() -> None:
+    # The review's case: rated 1 by the manager after completing a level-3 course; the role needs 3.
+    catalog = [course("EHR-301", 1, 3, "ehr"), course("EHR-310", 4, 3, "ehr")]
+    learner = Learner(completed=frozenset({"EHR-301"}), levels={"ehr": 1})
+    result = plan_for(catalog, learner, [Target("PSR2", {"ehr": 3})], start=MONDAY)
+    assert result.plan.codes == ("EHR-310",), "the gap of 2 stays open until a new course closes it"
+    assert GapReason("ehr", 1, 3, ("PSR2",)) in result.plan.courses[0].reasons
+    # With no other course the gap cannot be closed by courses: said, never "ready today".
+    alone = plan_for(catalog[:1], learner, [Target("PSR2", {"ehr": 3})], start=MONDAY)
+    assert alone.plan.codes == () and alone.readiness_date is None
+    assert [(g.competency, g.current_level, g.required_level) for g in alone.plan.unclosable] == [
+        ("ehr", 1, 3)
+    ]
+
+
+def test_an_expired_required_course_is_planned_again_but_still_meets_prerequisites() -> None:
+    catalog = [
+        course("PRIVACY", 1, 1, "privacy"),
+        course("PRIVACY-2", 2, 2, "privacy", after=("PRIVACY",)),
+        course("CPR", 1, 2, "safety"),
+    ]
+    # PRIVACY and CPR were completed but have expired; their evidence stays in the levels.
+    learner = Learner(levels={"privacy": 1, "safety": 2}, expired=frozenset({"PRIVACY", "CPR"}))
+    target = Target("SITE-LEAD", {"privacy": 2, "safety": 2}, frozenset({"CPR"}))
+    plan = optimal_plan(catalog, learner, [target])
+    # CPR is required, so it is retaken; PRIVACY is not, and still counts as PRIVACY-2's prerequisite.
+    assert set(plan.codes) == {"CPR", "PRIVACY-2"}
+    cpr = next(c for c in plan.courses if c.code == "CPR")
+    assert cpr.reasons == (RequiredReason("SITE-LEAD", retake=True),)
+    assert str(cpr.reasons[0]) == "required by role SITE-LEAD; the earlier completion has expired"
+    # Valid again once retaken: nothing left to plan.
+    renewed = Learner(completed=frozenset({"CPR", "PRIVACY-2"}), levels={"privacy": 2, "safety": 2})
+    assert optimal_plan(catalog, renewed, [target]).codes == ()
 
 
 def test_required_course_is_included_even_without_a_gap() -> None:

@@ -45,6 +45,7 @@ def cases(draw: st.DrawFn) -> Case:
             )
         )
     completed = frozenset(draw(st.lists(st.sampled_from(codes), max_size=3)))
+    expired = frozenset(draw(st.lists(st.sampled_from(codes), max_size=2))) - completed
     in_progress = frozenset(draw(st.lists(st.sampled_from(codes), max_size=2))) - completed
     levels = draw(st.dictionaries(st.sampled_from(COMPETENCIES), st.integers(0, 3), max_size=3))
     targets = [
@@ -56,21 +57,23 @@ def cases(draw: st.DrawFn) -> Case:
         for t in range(draw(st.integers(1, 2)))
     ]
     budget = draw(st.sampled_from([1, 2.5, 3, 6]))
-    return Case(catalog, Learner(completed, levels, in_progress), targets, budget)
+    return Case(catalog, Learner(completed, levels, in_progress, expired), targets, budget)
 
 
 def evidence(case: Case) -> dict[str, int]:
-    levels = dict(case.learner.levels)
-    for course in case.catalog:
-        if course.code in case.learner.completed:
-            for competency in course.competencies:
-                levels[competency] = max(levels.get(competency, 0), course.level)
-    return levels
+    # The learner's levels are the shared rule's (competencies.evidence): completed courses are already
+    # counted in them unless a later manager rating says otherwise, so they are taken as given and never
+    # raised by past completions. Drawing them independently of `completed` covers both cases.
+    return dict(case.learner.levels)
 
 
 def closable_gaps(case: Case) -> tuple[set[tuple[str, int]], set[tuple[str, int, str]]]:
     have = evidence(case)
-    untaken = [c for c in case.catalog if c.code not in case.learner.completed]
+    # A course done before closes no gap by being taken again, unless it is retaken anyway: an expired one
+    # that a target requires or that is in progress.
+    retaken = {code for t in case.targets for code in t.required_courses} | case.learner.in_progress
+    done_before = case.learner.completed | (case.learner.expired - retaken)
+    untaken = [c for c in case.catalog if c.code not in done_before]
     closable, unclosable = set(), set()
     for target in case.targets:
         for competency, level in target.competencies.items():
@@ -85,12 +88,18 @@ def closable_gaps(case: Case) -> tuple[set[tuple[str, int]], set[tuple[str, int,
 
 def violations(case: Case, chosen: set[str]) -> list[str]:
     by_code = {c.code: c for c in case.catalog}
-    done, going = case.learner.completed, case.learner.in_progress
+    done, going, expired = case.learner.completed, case.learner.in_progress, case.learner.expired
+    required = {code for t in case.targets for code in t.required_courses}
     found = [f"completed {code}" for code in chosen & done]
+    # An expired completion must be retaken where a target requires the course, and only there.
+    found += [f"expired {code} retaken without need" for code in (chosen & expired) - required - going]
     found += [f"in progress {code} dropped" for code in going - chosen]
-    found += [f"required {code}" for t in case.targets for code in t.required_courses - done - chosen]
+    found += [f"required {code}" for code in required - done - chosen]
     for code in chosen - going:
-        found += [f"{code} needs {p}" for p in by_code[code].prerequisites if p not in done | chosen]
+        # An expired completion still meets a prerequisite.
+        found += [
+            f"{code} needs {p}" for p in by_code[code].prerequisites if p not in done | expired | chosen
+        ]
     closable, _ = closable_gaps(case)
     for competency, level in closable:
         if not any(competency in by_code[c].competencies and by_code[c].level >= level for c in chosen):
@@ -162,6 +171,8 @@ def test_schedule_keeps_budget_and_puts_prerequisites_first(case: Case) -> None:
             continue
         for prerequisite in by_code[code].prerequisites:
             assert prerequisite not in case.learner.completed or prerequisite not in at
+            if prerequisite in case.learner.expired:
+                continue  # met by the earlier completion; a retake for a requirement may come in any order
             if prerequisite in at:
                 assert at[prerequisite].end_minute <= placed.start_minute
                 assert at[prerequisite].end_week <= placed.start_week

@@ -5,11 +5,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.competencies.evidence import completed_courses, levels_for
+from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.org.models import Employee
-from pathways.teams import readiness
-from pathways.teams.levels import completed_for_many, levels_for_many
+from pathways.teams.levels import levels_for_many
 from tests.teams.support import TODAY, person
 
 
@@ -87,19 +86,3 @@ def test_bulk_levels_can_be_narrowed_to_some_competencies(session: Session) -> N
     narrowed = levels_for_many(session, [alice], {"composure", "phlebotomy"})[alice]
     assert set(narrowed) <= {"composure", "phlebotomy"}
     assert narrowed["composure"] == levels_for(session, alice)["composure"]
-
-
-def test_levels_without_courses_raised_by_completions_equal_the_planners_levels(session: Session) -> None:
-    # The bench leaves course evidence to the planner's own rule; the result must not change.
-    _mixed_evidence(session)
-    ids = list(session.scalars(select(Employee.id)))
-    catalog, code_of = readiness.catalog(session)
-    without = levels_for_many(session, ids, with_courses=False)
-    done = completed_for_many(session, ids, code_of)
-    for employee_id in ids:
-        full = {code: current.level for code, current in levels_for(session, employee_id).items()}
-        expected = readiness.effective_levels(catalog, full, completed_courses(session, employee_id))
-        own = {code: current.level for code, current in without.get(employee_id, {}).items()}
-        got = readiness.effective_levels(catalog, own, done.get(employee_id, set()))
-        assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}, employee_id
-        assert done.get(employee_id, set()) == completed_courses(session, employee_id)

@@ -8,11 +8,12 @@ site-lead observations or other evidence (the practice desk). Self-ratings are s
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
-from pathways.learning.models import Completion, Course, course_competencies
+from pathways.learning.models import Completion, Course, CourseStart, course_competencies
+from pathways.learning.requirements import add_months
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,52 @@ def levels_for(session: Session, employee_id: int) -> dict[str, CurrentLevel]:
     return result
 
 
-def completed_courses(session: Session, employee_id: int) -> set[str]:
-    query = select(Course.code).join(Completion, Completion.course_id == Course.id)
-    return set(session.scalars(query.where(Completion.employee_id == employee_id)))
+def completion_status(
+    session: Session, employee_id: int, today: dt.date | None = None
+) -> tuple[set[str], set[str]]:
+    """(courses whose latest completion still counts, courses completed once whose completion has expired).
+
+    Recertification (learning.requirements): a course with valid_for_months counts as completed until
+    add_months(latest completion, months). An expired completion stays in course_evidence: the person
+    showed the competency once, and the level rule above keeps that evidence (a manager's rating still
+    wins). But it no longer meets a requirement to have the course: a role that requires it needs it
+    retaken, so the planner plans it again and the tracker shows it as not completed."""
+    today = today or dt.date.today()
+    rows = session.execute(
+        select(Course.code, Course.valid_for_months, func.max(Completion.completed_at))
+        .join(Completion, Completion.course_id == Course.id)
+        .where(Completion.employee_id == employee_id)
+        .group_by(Course.id, Course.code, Course.valid_for_months)
+    )
+    valid: set[str] = set()
+    expired: set[str] = set()
+    for code, months, latest in rows:
+        if months and add_months(latest, months) <= today:
+            expired.add(code)
+        else:
+            valid.add(code)
+    return valid, expired
+
+
+def completed_courses(session: Session, employee_id: int, today: dt.date | None = None) -> set[str]:
+    """Courses completed and, where the course must be renewed, not yet expired."""
+    return completion_status(session, employee_id, today)[0]
+
+
+def started_courses(session: Session, employee_id: int) -> set[str]:
+    """Courses the employee marked started (or the LMS reported launched) and has not completed since."""
+    latest = (
+        select(Completion.course_id, func.max(Completion.completed_at).label("on"))
+        .where(Completion.employee_id == employee_id)
+        .group_by(Completion.course_id)
+        .subquery()
+    )
+    query = (
+        select(Course.code)
+        .join(CourseStart, CourseStart.course_id == Course.id)
+        .outerjoin(latest, latest.c.course_id == Course.id)
+        .where(CourseStart.employee_id == employee_id)
+        # A start on or before the latest completion was the attempt that completed; a later one is a retake.
+        .where((latest.c.on.is_(None)) | (CourseStart.started_on > latest.c.on))
+    )
+    return set(session.scalars(query))

@@ -37,7 +37,7 @@ def direct_reasons(problem: Problem, code: str) -> tuple[list[Reason], set[str]]
             served.update(t.code for t in closes)
     for target in problem.targets:
         if code in target.required_courses:
-            reasons.append(RequiredReason(target.code))
+            reasons.append(RequiredReason(target.code, retake=code in problem.learner.expired))
             served.add(target.code)
     return reasons, served
 

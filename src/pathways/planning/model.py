@@ -68,13 +68,27 @@ class Target:
 @dataclass(frozen=True)
 class Learner:
     completed: frozenset[str] = frozenset()
-    levels: Mapping[str, int] = field(default_factory=dict)  # current level per competency, 0 when absent
+    # The current level per competency (0 when absent) by the shared rule of competencies.evidence: the
+    # latest manager rating where there is one, else the highest evidence, completed courses included.
+    # The planner takes it as given and never raises it with past completions, which would let a course
+    # overrule a manager's later rating.
+    levels: Mapping[str, int] = field(default_factory=dict)
     in_progress: frozenset[str] = frozenset()
+    # Completed once, but past the course's validity: the prerequisite it was is still met, and it is never
+    # planned again to close a gap (its evidence is already in `levels`), but a target that requires the
+    # course needs it retaken.
+    expired: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "completed", frozenset(self.completed))
         object.__setattr__(self, "levels", _frozen_levels(self.levels, "learner"))
         object.__setattr__(self, "in_progress", frozenset(self.in_progress) - frozenset(self.completed))
+        object.__setattr__(self, "expired", frozenset(self.expired) - frozenset(self.completed))
+
+    @property
+    def taken(self) -> frozenset[str]:
+        """Every course done at some time, expired or not: none of them is a missing prerequisite."""
+        return self.completed | self.expired
 
 
 @dataclass(frozen=True)
@@ -91,8 +105,11 @@ class GapReason:
 @dataclass(frozen=True)
 class RequiredReason:
     target: str
+    retake: bool = False  # completed before, but the completion has expired
 
     def __str__(self) -> str:
+        if self.retake:
+            return f"required by role {self.target}; the earlier completion has expired"
         return f"required by role {self.target}"
 
 

@@ -28,7 +28,7 @@ class Problem:
     courses: Mapping[str, Course]
     learner: Learner
     targets: tuple[Target, ...]
-    current: Mapping[str, int]  # learner levels, raised by what completed courses evidence
+    current: Mapping[str, int]  # the learner's levels as given (past completions are already in them)
     needs: tuple[Need, ...]
     required: frozenset[str]  # required by a target, not completed, takeable
     forced: frozenset[str]  # in progress: planned whatever else happens
@@ -64,6 +64,10 @@ class Problem:
         problems += [f"in-progress course {code}" for code in sorted(self.forced - set(chosen))]
         problems += [
             f"completed course {code} planned again" for code in sorted(self.learner.completed & set(chosen))
+        ]
+        retaken = (self.learner.expired & set(chosen)) - self.required - self.forced
+        problems += [
+            f"expired course {code} planned though no target requires it" for code in sorted(retaken)
         ]
         for code in sorted(chosen):
             course = self.courses.get(code)
@@ -116,7 +120,8 @@ def planned_prerequisites(course: Course, learner: Learner) -> tuple[str, ...]:
     # so it does not pull them into the plan.
     if course.code in learner.in_progress:
         return ()
-    return tuple(dict.fromkeys(p for p in course.prerequisites if p not in learner.completed))
+    # A completion that has since expired still shows the prerequisite's knowledge.
+    return tuple(dict.fromkeys(p for p in course.prerequisites if p not in learner.taken))
 
 
 def blocked_courses(courses: Mapping[str, Course], learner: Learner) -> dict[str, str]:
@@ -150,30 +155,30 @@ def blocked_courses(courses: Mapping[str, Course], learner: Learner) -> dict[str
     return reason
 
 
-def effective_levels(courses: Mapping[str, Course], learner: Learner) -> dict[str, int]:
-    # A completed course evidences every competency it builds up to its level.
-    current = dict(learner.levels)
-    for code in learner.completed:
-        course = courses.get(code)
-        if course is not None:
-            for competency in course.competencies:
-                current[competency] = max(current.get(competency, 0), course.level)
-    return current
-
-
 def build_problem(catalog: Catalog, learner: Learner, targets: Sequence[Target]) -> Problem:
     courses = index_catalog(catalog)
     # An in-progress course the catalog does not hold has no known length or competencies: leave it out.
     learner = Learner(
-        learner.completed, learner.levels, frozenset(c for c in learner.in_progress if c in courses)
+        learner.completed,
+        learner.levels,
+        frozenset(c for c in learner.in_progress if c in courses),
+        learner.expired,
     )
     blocked = blocked_courses(courses, learner)
-    current = effective_levels(courses, learner)
+    # "A course evidences each competency it builds up to the course's level" holds for courses in the
+    # plan (taking them is the point of planning), but past completions are not added again here: the
+    # levels come from competencies.evidence, where the latest manager rating wins over course evidence,
+    # so a course completed before a lower rating must not overrule that rating.
+    current = dict(learner.levels)
 
     wanted = {c for t in targets for c, level in t.competencies.items() if level > current.get(c, 0)}
+    # A course done before closes no gap by being taken again, unless it will be taken again anyway: an
+    # expired one that a target requires or that is in progress (a future completion is planning).
+    retaken = learner.expired & (learner.in_progress | {c for t in targets for c in t.required_courses})
+    done_before = learner.completed | (learner.expired - retaken)
     builders: dict[str, list[Course]] = defaultdict(list)
     for code, course in courses.items():
-        if code not in learner.completed and code not in blocked:
+        if code not in done_before and code not in blocked:
             for competency in course.competencies & wanted:
                 builders[competency].append(course)
 

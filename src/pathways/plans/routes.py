@@ -62,21 +62,26 @@ def plan_page(
     session: DbSession,
     role: Annotated[list[str], Query(max_length=5)] = [],  # noqa: B006 - FastAPI copies defaults
     hours: Annotated[str, Query(max_length=10)] = "3",
-    started: Annotated[str, Query(max_length=500)] = "",
+    started: Annotated[str | None, Query(max_length=500)] = None,
     employee_id: int | None = None,
 ) -> HTMLResponse:
     roles = list(session.scalars(select(Role).order_by(Role.position)))
-    in_progress = [code.strip().upper() for code in started.replace(";", ",").split(",") if code.strip()]
     context: dict[str, object] = {
         "roles": roles,
         "chosen": role,
         "hours": hours,
-        "started": started,
+        "started": started or "",
         "employee_id": employee_id,
     }
     try:
         employee = whose_plan(session, user, employee_id)
         context["employee"] = employee
+        if started is None:
+            # First visit: the courses marked started in the learning plan, shown so they can be changed;
+            # once the form is sent, what it says (even nothing) is what counts.
+            started = ", ".join(service.started(session, employee))
+            context["started"] = started
+        in_progress = [code.strip().upper() for code in started.replace(";", ",").split(",") if code.strip()]
         if role:
             context["result"] = service.optimize(session, employee, role, parse_hours(hours), in_progress)
     except BadRequest as exc:

@@ -8,7 +8,12 @@ class OptimizeRequest(BaseModel):
     employee_id: int | None = Field(default=None, description="Whose plan; yourself when omitted.")
     roles: list[str] = Field(min_length=1, max_length=5, description="Target role codes.")
     hours_per_week: Decimal = Field(default=Decimal(3), gt=0, le=40, decimal_places=2)
-    in_progress: list[str] = Field(default=[], max_length=50, description="Course codes already started.")
+    in_progress: list[str] | None = Field(
+        default=None,
+        max_length=50,
+        description="Course codes already started; omitted: the courses the employee marked started in their "
+        "learning plan. Send [] to plan as if none were started.",
+    )
 
 
 class PlannedCourseOut(BaseModel):

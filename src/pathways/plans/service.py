@@ -59,13 +59,24 @@ def targets(session: Session, codes: list[str]) -> list[planning.Target]:
     ]
 
 
-def learner(session: Session, employee: Employee, in_progress: list[str]) -> planning.Learner:
+def learner(
+    session: Session, employee: Employee, in_progress: list[str], today: dt.date | None = None
+) -> planning.Learner:
+    # The levels by the one shared rule (the latest manager rating, else the highest evidence), which
+    # already count every completed course, expired or not; the planner takes them as they are.
     levels = evidence.levels_for(session, employee.id)
+    completed, expired = evidence.completion_status(session, employee.id, today)
     return planning.Learner(
-        completed=frozenset(evidence.completed_courses(session, employee.id)),
+        completed=frozenset(completed),
         levels={code: current.level for code, current in levels.items()},
         in_progress=frozenset(in_progress),
+        expired=frozenset(expired),
     )
+
+
+def started(session: Session, employee: Employee) -> list[str]:
+    """What a what-if starts from: the courses the employee has started and not completed since."""
+    return sorted(evidence.started_courses(session, employee.id))
 
 
 def optimize(
@@ -76,15 +87,19 @@ def optimize(
     in_progress: list[str] | None = None,
     today: dt.date | None = None,
 ) -> PlanOut:
+    """`in_progress`: the courses to take as already started; None takes those the employee marked started."""
     courses, rows = catalog(session)
-    unknown = [code for code in in_progress or [] if code not in courses]
+    if in_progress is None:
+        in_progress = started(session, employee)
+    unknown = [code for code in in_progress if code not in courses]
     if unknown:
         raise BadRequest(f"in_progress: no course with code {', '.join(repr(c) for c in unknown)}.")
+    today = today or dt.date.today()
     result = plan_for(
         courses,
-        learner(session, employee, in_progress or []),
+        learner(session, employee, in_progress, today),
         targets(session, role_codes),
-        start=today or dt.date.today(),
+        start=today,
         hours_per_week=hours_per_week,
     )
     return describe(employee.id, result, rows)

@@ -176,9 +176,9 @@ def build_bench(
     catalog, code_of = readiness.catalog(session)
     codes = {c for t in planner_targets.values() for c in t.competencies}
     ids = [p[0] for p in people]
-    # Course evidence is left to the planner's own rule (a completed course raises the levels it builds),
-    # which gives the same levels as evidence.levels_for without reading every completion twice.
-    levels = levels_for_many(session, ids, codes, with_courses=False)
+    # The shared rule's levels, course evidence included: the planner takes them as given, so a completed
+    # course never overrules a manager's later, lower rating.
+    levels = levels_for_many(session, ids, codes)
     completed = completed_for_many(session, ids, code_of)
 
     pairs = [(p, t) for p in people for t in targets if _is_candidate(p, t, edges, tracking)]
@@ -191,7 +191,6 @@ def build_bench(
         )
     estimator = readiness.GapEstimator(catalog, today)
     results: dict[str, list[Candidate]] = {t.code: [] for t in targets}
-    effective: dict[int, dict[str, int]] = {}
     for person, target in pairs:
         own = {code: current.level for code, current in levels.get(person[0], {}).items()}
         done = completed.get(person[0], set())
@@ -199,9 +198,7 @@ def build_bench(
         if method == "exact":
             estimate = readiness.exact(catalog, planner_target, own, done, today)
         else:
-            if person[0] not in effective:
-                effective[person[0]] = readiness.effective_levels(catalog, own, done)
-            estimate = estimator.estimate(planner_target, effective[person[0]], done)
+            estimate = estimator.estimate(planner_target, own, done)
         results[target.code].append(_candidate(person, target, edges, tracking, estimate, today))
     roles = [_role_bench(t, results[t.code]) for t in targets]
     return Bench(method, METHOD_TEXT[method], today, region or None, roles)

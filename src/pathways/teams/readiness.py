@@ -64,19 +64,6 @@ def catalog(session: Session) -> tuple[dict[str, planning.Course], dict[int, str
     return courses, code_of
 
 
-def effective_levels(
-    catalog: Mapping[str, planning.Course], levels: Mapping[str, int], completed: set[str]
-) -> dict[str, int]:
-    # As the planner does: a completed course evidences its competencies up to its level.
-    current = dict(levels)
-    for code in completed:
-        course = catalog.get(code)
-        if course is not None:
-            for competency in course.competencies:
-                current[competency] = max(current.get(competency, 0), course.level)
-    return current
-
-
 def exact(
     catalog: Mapping[str, planning.Course],
     target: planning.Target,
@@ -125,7 +112,9 @@ class GapEstimator:
         return self._closures[code]
 
     def estimate(self, target: planning.Target, current: Mapping[str, int], completed: set[str]) -> Estimate:
-        """`current`: the effective levels (effective_levels), worked out once per person by the caller."""
+        """`current`: the person's levels by the shared rule (competencies.evidence), taken as given: a past
+        completion is already in them unless a later manager rating says otherwise, and must not overrule
+        that rating here."""
         chosen: set[str] = set()
         for code in sorted(target.required_courses - completed):
             if code not in self.catalog:
