@@ -118,12 +118,14 @@ def test_the_planner_suggestion_lands_in_the_quarters_the_courses_start(
 ) -> None:
     alice = user(session, "psr_alice")
     today = dt.date(2027, 2, 1)
-    expected = optimize(session, tracker.employee, ["psr-2"], Decimal(3), [], today)
+    expected = optimize(session, tracker.employee, ["psr-2"], Decimal(3), None, today)
     assert expected.courses, "the demo leaves Alice something to learn for PSR II"
     first = expected.courses[0].code
     service.plan_course(session, tracker, first, "2030-Q4", alice)
-    added = service.suggest_plan(session, tracker, Decimal(3), alice, today)
+    added, outcome = service.suggest_plan(session, tracker, Decimal(3), alice, today)
     assert first not in added, "a course already planned keeps its quarter"
+    assert outcome.readiness_date == expected.readiness_date and outcome.proved_optimal
+    assert outcome.unclosable_gaps == [g.message for g in expected.unclosable_gaps]
     placed = {i.course.code: (i.quarter, i.source) for i in tracker.courses}
     assert placed[first] == ("2030-Q4", "manual")
     for course in expected.courses[1:]:

@@ -90,8 +90,13 @@ def suggest(
     hours: Annotated[str, Form(max_length=10)] = "3",
 ) -> RedirectResponse:
     tracker = open_tracker(session, user, tracker_id).require_owner().tracker
-    service.suggest_plan(session, tracker, Decimal(parse_hours(hours)), user)
-    return back(tracker_id, "suggested", "#plan")
+    budget = Decimal(parse_hours(hours))
+    service.suggest_plan(session, tracker, budget, user)
+    # The page repeats the planner's answer (readiness date, gaps no course closes) from the budget in the
+    # address: the web tier keeps no state between the post and the page it redirects to.
+    return RedirectResponse(
+        f"/trackers/{tracker_id}?done=suggested&hours={budget}#suggestion", status_code=303
+    )
 
 
 @router.post("/trackers/{tracker_id}/goals")

@@ -17,6 +17,7 @@ from pathways.deps import DbSession
 from pathways.errors import AppError, NotFound
 from pathways.learning.models import Course
 from pathways.org.models import Employee
+from pathways.plans.routes import parse_hours
 from pathways.trackers import forms, imports, service, views
 from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
@@ -128,9 +129,15 @@ def tracker_page(
     user: CurrentUser,
     session: DbSession,
     done: Annotated[str | None, Query(max_length=32)] = None,
+    hours: Annotated[str, Query(max_length=10)] = "3",
 ) -> HTMLResponse:
-    context = tracker_context(session, open_tracker(session, user, tracker_id))
+    access = open_tracker(session, user, tracker_id)
+    context = tracker_context(session, access)
     context["done"] = forms.DONE_MESSAGES.get(done or "")
+    if done == "suggested":
+        # What the planner said besides the courses it placed: asked again, since nothing is kept between
+        # the form's post and this page; the same data and budget give the same answer.
+        context["suggestion"], _ = service.suggestion(session, access.tracker, parse_hours(hours))
     return render(request, "trackers/tracker.html", context)
 
 

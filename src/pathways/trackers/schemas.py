@@ -133,6 +133,10 @@ class TrackerOut(TrackerSummaryOut):
     conversations: list[ConversationOut]
     comments: list[CommentOut]
     approved_revision: int | None
+    warnings: list[str] = Field(
+        default=[],
+        description="Courses planned before, or without, a prerequisite; the plan is kept as it is",
+    )
 
 
 class ChangeOut(BaseModel):
@@ -246,6 +250,7 @@ def tracker_out(view: TrackerView) -> TrackerOut:
             for c in t.comments
         ],
         approved_revision=t.approved_revision,
+        warnings=view.warnings,
     )
 
 

@@ -5,6 +5,7 @@ older revision can show what changed since, and nothing is overwritten silently.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from pathways.errors import BadRequest, Conflict, NotFound
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
+from pathways.plans.schemas import PlanOut
 from pathways.trackers import learning_link
 from pathways.trackers.models import (
     CareerTracker,
@@ -190,26 +192,79 @@ def course_statuses(session: Session, tracker: CareerTracker) -> dict[int, str]:
     return learning_link.statuses(session, tracker.employee_id, [item.course_id for item in tracker.courses])
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """What the planner says of the road to the tracker's role, beside the courses it places."""
+
+    hours_per_week: Decimal
+    readiness_date: dt.date | None  # None: some gap or required course is beyond what courses can give
+    proved_optimal: bool
+    bound_hours: float  # no plan can be shorter; equals the plan's hours when proved optimal
+    total_hours: float
+    unclosable_gaps: list[str]  # gaps no course closes, each as a sentence
+    missing_courses: list[str]  # required courses that cannot be taken, and why
+
+
+def suggestion(
+    session: Session, tracker: CareerTracker, hours_per_week: Decimal, today: dt.date | None = None
+) -> tuple[Suggestion, PlanOut]:
+    # In progress: the courses the employee marked started in their learning plan (the planner's default).
+    plan = plans_service.optimize(session, tracker.employee, [tracker.role.code], hours_per_week, None, today)
+    outcome = Suggestion(
+        hours_per_week=hours_per_week,
+        readiness_date=plan.readiness_date,
+        proved_optimal=plan.proved_optimal,
+        bound_hours=plan.bound_hours,
+        total_hours=plan.total_hours,
+        unclosable_gaps=[gap.message for gap in plan.unclosable_gaps],
+        missing_courses=[missing.message for missing in plan.missing_courses],
+    )
+    return outcome, plan
+
+
 def suggest_plan(
     session: Session,
     tracker: CareerTracker,
     hours_per_week: Decimal,
     user: User | None,
     today: dt.date | None = None,
-) -> list[str]:
-    """Place the planner's courses into quarters by their start date; courses already planned stay put."""
-    statuses = course_statuses(session, tracker)
-    in_progress = [i.course.code for i in tracker.courses if statuses.get(i.course_id) == "in progress"]
-    plan = plans_service.optimize(
-        session, tracker.employee, [tracker.role.code], hours_per_week, in_progress, today
-    )
+) -> tuple[list[str], Suggestion]:
+    """Place the planner's courses into quarters by their start date; courses already planned stay put.
+    Returns the codes added and what the planner said besides (readiness date, gaps it cannot close)."""
+    outcome, plan = suggestion(session, tracker, hours_per_week, today)
     already = {item.course.code for item in tracker.courses}
     added = []
     for course in plan.courses:
         if course.code not in already:
             plan_course(session, tracker, course.code, quarter_of(course.starts_on), user, source="planner")
             added.append(course.code)
-    return added
+    return added, outcome
+
+
+def prerequisite_warnings(
+    tracker: CareerTracker, prerequisites: dict[int, list[tuple[int, str]]], done: set[int], started: set[int]
+) -> list[str]:
+    """A sentence for each planned course whose prerequisite is neither done, started, nor planned in the
+    same quarter or earlier. `prerequisites`: course id -> [(prerequisite id, code)]. The plan is never
+    refused for it: the employee may have a waiver or a reason the tracker does not know."""
+    quarter = {item.course_id: item.quarter for item in tracker.courses}
+    warnings = []
+    for item in sorted(tracker.courses, key=lambda i: (i.quarter, i.course.code)):
+        for prerequisite_id, code in prerequisites.get(item.course_id, []):
+            if prerequisite_id in done or prerequisite_id in started:
+                continue
+            when = quarter.get(prerequisite_id)
+            if when is None:
+                warnings.append(
+                    f"{item.course.code} is planned for {item.quarter} without its prerequisite {code}: "
+                    f"{code} is neither completed nor in this plan."
+                )
+            elif when > item.quarter:  # quarters are written 2027-Q1, so text order is time order
+                warnings.append(
+                    f"{item.course.code} is planned for {item.quarter}, before its prerequisite {code} "
+                    f"(planned for {when})."
+                )
+    return warnings
 
 
 def clean_goal_text(text: str) -> str:

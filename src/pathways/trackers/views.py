@@ -1,15 +1,21 @@
 """Everything a tracker page, workbook or brief shows, gathered in a fixed number of queries."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.learning.models import Completion, Course, course_competencies
-from pathways.trackers import gaps, learning_link
+from pathways.learning.models import (
+    Completion,
+    Course,
+    CourseStart,
+    course_competencies,
+    course_prerequisites,
+)
+from pathways.trackers import gaps, learning_link, service
 from pathways.trackers.models import CareerTracker, TrackerCourse
 
 
@@ -26,6 +32,7 @@ class TrackerView:
     analysis: gaps.GapAnalysis
     statuses: dict[int, str]  # course id -> completed | in progress | waived | not started
     done: list[DoneCourse]
+    warnings: list[str] = field(default_factory=list)  # planned before (or without) a prerequisite
 
     def status(self, item: TrackerCourse) -> str:
         return self.statuses.get(item.course_id, "not started")
@@ -81,6 +88,22 @@ def done_courses(tracker: CareerTracker, rows: list[CompletedRow]) -> list[DoneC
     return sorted(latest.values(), key=lambda d: (d.completed_at, d.code))
 
 
+def prerequisites_of(session: Session, course_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """course id -> [(prerequisite id, code)] for the planned courses, in one query."""
+    if not course_ids:
+        return {}
+    rows = session.execute(
+        select(course_prerequisites.c.course_id, Course.id, Course.code)
+        .join(Course, Course.id == course_prerequisites.c.prerequisite_id)
+        .where(course_prerequisites.c.course_id.in_(course_ids))
+        .order_by(Course.code)
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for course_id, prerequisite_id, code in rows:
+        found.setdefault(course_id, []).append((prerequisite_id, code))
+    return found
+
+
 def build(
     session: Session,
     tracker: CareerTracker,
@@ -104,6 +127,12 @@ def build_all(
     course_ids = sorted({item.course_id for t in trackers for item in t.courses})
     statuses = learning_link.statuses(session, employee_id, course_ids)
     rows = completed_rows(session, employee_id)
+    prerequisites = prerequisites_of(session, course_ids)
+    # Any completion meets a prerequisite, even one past its validity; so does a course already started.
+    done = {row[0] for row in rows}
+    started = set(
+        session.scalars(select(CourseStart.course_id).where(CourseStart.employee_id == employee_id))
+    )
     return [
         TrackerView(
             tracker=tracker,
@@ -114,6 +143,7 @@ def build_all(
                 if item.course_id in statuses
             },
             done=done_courses(tracker, rows),
+            warnings=service.prerequisite_warnings(tracker, prerequisites, done, started),
         )
         for tracker in trackers
     ]
