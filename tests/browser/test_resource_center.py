@@ -21,7 +21,11 @@ MAIN_PAGES = [
     "/courses?q=privacy",
     "/courses/PRIV-101",
     "/stories",
+    "/stories/dana-psr-1-to-psr-2",
     "/plans?role=psr-2",
+    "/learning",
+    "/trackers",
+    "/inbox",
 ]
 
 
