@@ -171,7 +171,10 @@ def test_others_neither_see_nor_decide(client: TestClient, session: Session, who
     denied = client.post(
         f"/api/v1/completion-claims/{claim.id}/confirm", headers={"X-CSRF-Token": page_csrf(client)}
     )
-    assert denied.status_code == 403 and claim.state == "pending"
+    # Alice and her site lead may see her but not decide: 403. Dan, outside her scope, is told nothing: 404,
+    # as for a claim that does not exist, so probing ids reveals no one's name.
+    assert denied.status_code == (404 if who == "outsider_dan" else 403) and claim.state == "pending"
+    assert "Alice" not in denied.text or who != "outsider_dan"
 
 
 @pytest.mark.parametrize(

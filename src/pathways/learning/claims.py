@@ -168,6 +168,9 @@ def _decidable(session: Session, actor: User, claim_id: int) -> tuple[Completion
     employee = session.get(Employee, claim.employee_id)
     course = session.get(Course, claim.course_id)
     assert employee is not None and course is not None  # foreign keys guarantee both
+    if not can_view_employee(session, actor, employee):
+        # As if it did not exist: probing claim ids must not reveal who claimed what.
+        raise NotFound(f"No completion waiting for confirmation with id {claim_id}.")
     if not can_manage_employee(session, actor, employee):
         raise Forbidden(f"Only {employee.name}'s supervisor or an administrator can confirm this completion.")
     if claim.state != "pending":
