@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.auth.permissions import analytics_employee_ids
+from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.teams import bench, readiness
-from pathways.teams.levels import completed_for_many
+from pathways.teams.levels import Completed, completed_for_many
 from pathways.trackers import service as trackers
 from tests.helpers import sign_in
 from tests.teams.support import TODAY, counting, hire, person, user
@@ -101,7 +102,7 @@ def test_method_is_automatic_and_the_query_count_does_not_grow(session: Session)
 def test_completions_are_read_for_candidates_only(session: Session) -> None:
     _catalog, code_of = readiness.catalog(session)
     carl = person(session, "sup_carl")
-    assert completed_for_many(session, [carl.id], code_of).keys() <= {carl.id}
+    assert completed_for_many(session, [carl.id], code_of, TODAY).keys() <= {carl.id}
 
 
 def test_bench_api_page_and_csv(client: TestClient, session: Session) -> None:
@@ -134,3 +135,31 @@ def test_bench_is_for_supervisors_and_admins(client: TestClient, session: Sessio
     ids = {c["employee"]["id"] for c in everyone["roles"][0]["candidates"]}
     assert person(session, "outsider_dan").id in ids
     assert session.scalar(select(Employee.id).where(Employee.id.in_(ids))) is not None
+
+
+def test_an_expired_required_course_is_taken_again_in_the_bench_estimate(session: Session) -> None:
+    catalog, _code_of = readiness.catalog(session)
+    target = plans_service.targets(session, ["psr-2"])[0]
+    assert "PRIV-102" in target.required_courses
+    estimator = readiness.GapEstimator(catalog, TODAY)
+    levels = {code: 4 for code in target.competencies}  # no competency gap: only required courses count
+    others = target.required_courses - {"PRIV-102"}
+    fresh = estimator.estimate(target, levels, Completed(valid=set(others) | {"PRIV-102"}))
+    lapsed = estimator.estimate(target, levels, Completed(valid=set(others), expired={"PRIV-102"}))
+    assert fresh.courses == () and lapsed.courses == ("PRIV-102",)
+    assert lapsed.ready_on is not None and fresh.ready_on is not None and lapsed.ready_on > fresh.ready_on
+
+
+def test_completions_past_their_validity_are_read_as_expired(session: Session) -> None:
+    _catalog, code_of = readiness.catalog(session)
+    alice = person(session, "psr_alice")
+    privacy = session.scalars(select(Course).where(Course.code == "PRIV-102")).one()
+    assert privacy.valid_for_months == 12
+    done = {"employee_id": alice.id, "course_id": privacy.id, "source": "manual"}
+    session.add(Completion(**done, completed_at=TODAY - dt.timedelta(days=800)))
+    session.flush()
+    assert "PRIV-102" in completed_for_many(session, [alice.id], code_of, TODAY)[alice.id].expired
+    session.add(Completion(**done, completed_at=TODAY - dt.timedelta(days=30)))
+    session.flush()
+    status = completed_for_many(session, [alice.id], code_of, TODAY)[alice.id]
+    assert "PRIV-102" in status.valid and "PRIV-102" not in status.expired

@@ -20,7 +20,7 @@ from pathways.errors import AppError, NotFound
 from pathways.org.models import Employee, Region, Site
 from pathways.plans import service as plans_service
 from pathways.teams import readiness
-from pathways.teams.levels import completed_for_many, levels_for_many
+from pathways.teams.levels import Completed, completed_for_many, levels_for_many
 from pathways.teams.scope import Ids
 from pathways.trackers.gaps import months_between
 from pathways.trackers.models import CareerTracker
@@ -179,7 +179,7 @@ def build_bench(
     # The shared rule's levels, course evidence included: the planner takes them as given, so a completed
     # course never overrules a manager's later, lower rating.
     levels = levels_for_many(session, ids, codes)
-    completed = completed_for_many(session, ids, code_of)
+    completed = completed_for_many(session, ids, code_of, today)
 
     pairs = [(p, t) for p in people for t in targets if _is_candidate(p, t, edges, tracking)]
     if method == "auto":
@@ -193,7 +193,7 @@ def build_bench(
     results: dict[str, list[Candidate]] = {t.code: [] for t in targets}
     for person, target in pairs:
         own = {code: current.level for code, current in levels.get(person[0], {}).items()}
-        done = completed.get(person[0], set())
+        done = completed.get(person[0], Completed())
         planner_target = planner_targets[target.code]
         if method == "exact":
             estimate = readiness.exact(catalog, planner_target, own, done, today)

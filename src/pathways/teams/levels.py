@@ -6,7 +6,9 @@ calling levels_for once per person would cost five queries per person. tests/tea
 the two to the same answers.
 """
 
+import datetime as dt
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from pathways.competencies.evidence import CurrentLevel
 from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.learning.models import Completion, Course, course_competencies
+from pathways.learning.requirements import add_months
 
 Levels = dict[int, dict[str, CurrentLevel]]
 
@@ -22,10 +25,9 @@ Levels = dict[int, dict[str, CurrentLevel]]
 
 
 def evidenced_levels(
-    session: Session, ids: list[int], codes: Collection[str] | None = None, with_courses: bool = True
+    session: Session, ids: list[int], codes: Collection[str] | None = None
 ) -> dict[int, dict[str, int]]:
-    """The highest level each person has shown in each competency, from every kind of evidence (course
-    completions left out when `with_courses` is False)."""
+    """The highest level each person has shown in each competency, from every kind of evidence."""
     observed = (
         select(Observation.employee_id, Observation.competency_id, func.max(Observation.level))
         .where(Observation.employee_id.in_(ids))
@@ -46,11 +48,10 @@ def evidenced_levels(
             continue
         mine = levels.setdefault(employee_id, {})
         mine[code] = max(mine.get(code, 0), level)
-    if with_courses:
-        for employee_id, shown in course_levels(session, ids, codes).items():
-            mine = levels.setdefault(employee_id, {})
-            for code, level in shown.items():
-                mine[code] = max(mine.get(code, 0), level)
+    for employee_id, shown in course_levels(session, ids, codes).items():
+        mine = levels.setdefault(employee_id, {})
+        for code, level in shown.items():
+            mine[code] = max(mine.get(code, 0), level)
     return levels
 
 
@@ -124,15 +125,10 @@ def latest_ratings(
     return latest
 
 
-def levels_for_many(
-    session: Session, ids: Iterable[int], codes: Collection[str] | None = None, with_courses: bool = True
-) -> Levels:
-    """{employee id: {competency code: CurrentLevel}}, limited to `codes` when given. Two queries.
-
-    with_courses=False leaves completed courses out of the evidence, for callers that raise levels with the
-    completed courses themselves, as the planner does: max(that level, course levels) comes out the same."""
+def levels_for_many(session: Session, ids: Iterable[int], codes: Collection[str] | None = None) -> Levels:
+    """{employee id: {competency code: CurrentLevel}}, limited to `codes` when given. Two queries."""
     id_list = sorted(set(ids))
-    evidenced = evidenced_levels(session, id_list, codes, with_courses)
+    evidenced = evidenced_levels(session, id_list, codes)
     ratings = latest_ratings(session, id_list, codes)
     result: Levels = {}
     for employee_id in id_list:
@@ -152,15 +148,38 @@ def levels_for_many(
     return result
 
 
-def completed_for_many(session: Session, ids: Iterable[int], code_of: dict[int, str]) -> dict[int, set[str]]:
-    """Course codes each person has completed (`code_of`: course id -> code). One query.
+@dataclass(frozen=True)
+class Completed:
+    """A person's completed courses: `valid` still count; `expired` were completed once, but the course must
+    be renewed and the latest completion has run out (competencies.evidence.completion_status's rule)."""
+
+    valid: set[str] = field(default_factory=set)
+    expired: set[str] = field(default_factory=set)
+
+
+def completed_for_many(
+    session: Session, ids: Iterable[int], code_of: dict[int, str], today: dt.date
+) -> dict[int, Completed]:
+    """Each person's completed courses by code (`code_of`: course id -> code). Two queries.
 
     Run on the connection, not through the ORM: a team's completions run to tens of thousands of rows, and
     plain tuples are all that is needed of them."""
-    query = select(Completion.employee_id, Completion.course_id).where(
+    renewed = select(Course.id, Course.valid_for_months).where(Course.valid_for_months.is_not(None))
+    valid_for = {course_id: months for course_id, months in session.execute(renewed) if months}
+    query = select(Completion.employee_id, Completion.course_id, Completion.completed_at).where(
         Completion.employee_id.in_(sorted(set(ids)))
     )
     done: dict[int, set[str]] = {}
-    for employee_id, course_id in session.connection().execute(query):
-        done.setdefault(employee_id, set()).add(code_of[course_id])
-    return done
+    latest: dict[tuple[int, int], dt.date] = {}  # only for courses that must be renewed
+    for employee_id, course_id, completed_at in session.connection().execute(query):
+        if course_id in valid_for:
+            key = (employee_id, course_id)
+            latest[key] = max(latest.get(key, completed_at), completed_at)
+        else:
+            done.setdefault(employee_id, set()).add(code_of[course_id])
+    result = {employee_id: Completed(valid=codes) for employee_id, codes in done.items()}
+    for (employee_id, course_id), on in latest.items():
+        mine = result.setdefault(employee_id, Completed())
+        expired = add_months(on, valid_for[course_id]) <= today
+        (mine.expired if expired else mine.valid).add(code_of[course_id])
+    return result

@@ -21,6 +21,7 @@ from pathways.learning.models import Course, course_competencies, course_prerequ
 from pathways.planning import model as planning
 from pathways.planning.planner import plan_for
 from pathways.planning.schedule import budget_minutes
+from pathways.teams.levels import Completed
 
 HOURS_PER_WEEK = Decimal(3)
 EXACT_TIME_LIMIT_S = 0.5  # per person; the plan falls back to the greedy one if the solver runs out
@@ -68,10 +69,12 @@ def exact(
     catalog: Mapping[str, planning.Course],
     target: planning.Target,
     levels: Mapping[str, int],
-    completed: set[str],
+    completed: Completed,
     today: dt.date,
 ) -> Estimate:
-    learner = planning.Learner(completed=frozenset(completed), levels=dict(levels))
+    learner = planning.Learner(
+        completed=frozenset(completed.valid), expired=frozenset(completed.expired), levels=dict(levels)
+    )
     result = plan_for(
         catalog,
         learner,
@@ -111,15 +114,17 @@ class GapEstimator:
         self._closures[code] = frozenset(seen)
         return self._closures[code]
 
-    def estimate(self, target: planning.Target, current: Mapping[str, int], completed: set[str]) -> Estimate:
+    def estimate(self, target: planning.Target, current: Mapping[str, int], done: Completed) -> Estimate:
         """`current`: the person's levels by the shared rule (competencies.evidence), taken as given: a past
         completion is already in them unless a later manager rating says otherwise, and must not overrule
-        that rating here."""
+        that rating here. A required course whose completion has expired is taken again; an expired course
+        still meets a prerequisite, as in the planner."""
+        completed = done.valid | done.expired
         chosen: set[str] = set()
-        for code in sorted(target.required_courses - completed):
+        for code in sorted(target.required_courses - done.valid):
             if code not in self.catalog:
                 return Estimate(None, 0, ())
-            chosen |= self.closure(code) - completed
+            chosen |= {code} | (self.closure(code) - completed)
         for competency, level in sorted(target.competencies.items()):
             if current.get(competency, 0) >= level:
                 continue
