@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import sys
 import tempfile
@@ -164,9 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")  # `make bench BENCH_QUICK=1`
+    parser.add_argument("--rows", type=int, default=100_000 if quick else 1_000_000)
     parser.add_argument("--employees", type=int, default=5000)
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--backends", default="sqlite" if quick else "sqlite,postgresql")
     args = parser.parse_args()
     ratios: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="pathways-bench-") as tmp:

@@ -8,6 +8,7 @@ Targets (issue 4): median solve time <= 300 ms, >= 99 % of plans proved optimal,
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -104,7 +105,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--quick", action="store_true", help=f"plan {QUICK_EMPLOYEES} employees instead of {EMPLOYEES}"
+        "--quick",
+        action="store_true",
+        default=os.environ.get("BENCH_QUICK", "") not in ("", "0"),
+        help=f"plan {QUICK_EMPLOYEES} employees instead of {EMPLOYEES} (also with BENCH_QUICK=1)",
     )
     parser.add_argument("--employees", type=int)
     parser.add_argument("--seed", type=int, default=20250303)

@@ -1,15 +1,19 @@
 """The team page and bench strength at organisation scale: server time, and SQL statements beside demo scale.
 
-    python bench/teams.py [--sqlite-org PATH] [--postgres | --pg-org URL --pg-demo URL] [--runs 30]
+    python bench/teams.py [--sqlite-org PATH] [--postgres | --no-postgres | --pg-org URL --pg-demo URL]
+                          [--runs 30]
 
-SQLite: the organisation database at --sqlite-org (default /tmp/org_teams.db) is generated with
-`pathways demo --scale org` when it is missing (about 70 s); the demo database is built in a scratch folder.
-PostgreSQL: --postgres starts a throwaway cluster (tests.postgres.start_cluster) and generates both databases
-in it (about 4 minutes); --pg-org/--pg-demo use databases that are already loaded.
+SQLite: the organisation and demo databases bench/data.py keeps in bench/.data/ (built first when missing,
+about 70 s); --sqlite-org measures another organisation file instead, generated there when it is missing.
+PostgreSQL: the databases bench/data.py keeps in its PostgreSQL cluster in bench/.data/pg/ (built first when
+missing, about 4 minutes), unless --no-postgres or BENCH_QUICK=1 (or PostgreSQL is not installed);
+--pg-org/--pg-demo use databases that are already loaded instead.
 
-Before measuring, every report of that supervisor who has no career tracker gets one (toward the next role
-in the lattice, with a goal; every fifth asks for a conversation), so readiness and conversations are part of
-what the team page computes; the organisation demo ships no trackers of its own.
+The organisation demo gives about a fifth of the employees a career tracker (with planned courses, but no
+goals or conversations), and the small demo none. Before measuring, every report of the supervisor who has no
+tracker gets one (toward the next role in the lattice, with a goal; every fifth asks for a conversation), so
+readiness and conversations are part of what the team page computes for every row. The trackers stay in
+the database, so a later run over the same data finds none to add.
 Each page is requested in-process (Starlette's TestClient: no network, so the figure is the app's own time),
 signed in as the supervisor with the most reports (at organisation scale about 200). Printed per backend and
 page: median and 95th percentile milliseconds at organisation scale, and SQL statements per request at
@@ -22,10 +26,9 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+import data  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
@@ -200,14 +204,14 @@ def generate(url: str, scale: str) -> None:
     subprocess.run([str(ROOT / ".venv" / "bin" / "pathways"), "demo", "--scale", scale], env=env, check=True)
 
 
-def sqlite_pair(org_path: Path, scratch: Path) -> tuple[str, str]:
-    org = f"sqlite:///{org_path}"
+def sqlite_pair(org_path: Path | None) -> tuple[str, str]:
+    demo, org = data.sqlite_urls()
+    if org_path is None:
+        return org, demo
     if not org_path.exists():
         print(f"generating the organisation at {org_path} (about 70 s)...", flush=True)
-        generate(org, "org")
-    demo = f"sqlite:///{scratch / 'demo.db'}"
-    generate(demo, "small")
-    return org, demo
+        generate(f"sqlite:///{org_path}", "org")
+    return f"sqlite:///{org_path}", demo
 
 
 def report(
@@ -231,44 +235,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sqlite-org", type=Path, default=Path("/tmp/org_teams.db"))
-    parser.add_argument("--postgres", action="store_true", help="start a throwaway cluster and generate both")
+    parser.add_argument("--sqlite-org", type=Path, help="an organisation file (default: bench/.data/org.db)")
+    parser.add_argument(
+        "--postgres",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also the PostgreSQL databases kept in bench/.data/pg/ (default: unless BENCH_QUICK=1)",
+    )
     parser.add_argument(
         "--pg-org", help="URL of a PostgreSQL database loaded with `pathways demo --scale org`"
     )
     parser.add_argument("--pg-demo", help="URL of a PostgreSQL database loaded with `pathways demo`")
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=10 if data.quick() else 30)
     args = parser.parse_args()
+    if bool(args.pg_org) != bool(args.pg_demo):
+        parser.error("give both --pg-org and --pg-demo, or neither")
     summary = []
-    with tempfile.TemporaryDirectory() as scratch:
-        org_url, demo_url = sqlite_pair(args.sqlite_org, Path(scratch))
+    with ExitStack() as stack:
+        org_url, demo_url = sqlite_pair(args.sqlite_org)
         backends = [("SQLite", org_url, demo_url)]
-        cluster = None
-        if args.postgres:
-            from tests.postgres import start_cluster
-
-            cluster = start_cluster()
-            pg_org, pg_demo = cluster.create_database("bench_org"), cluster.create_database("bench_demo")
-            print("generating the organisation in PostgreSQL (about 4 minutes)...", flush=True)
-            generate(pg_org, "org")
-            generate(pg_demo, "small")
-            backends.append(("PostgreSQL", pg_org, pg_demo))
-        elif args.pg_org and args.pg_demo:
+        if args.pg_org:
             backends.append(("PostgreSQL", args.pg_org, args.pg_demo))
-        try:
-            for backend, org, demo in backends:
-                org_figures, reports = measure(org, args.runs)
-                demo_figures, _ = measure(demo, args.runs)
-                fast, equal = report(backend, org_figures, demo_figures, reports)
-                team, bench = org_figures["team page"], org_figures["bench page"]
-                summary.append(
-                    f"{backend} team {team.median_ms:.0f}/{team.p95_ms:.0f} ms, bench {bench.median_ms:.0f}/"
-                    f"{bench.p95_ms:.0f} ms (median/p95), target {'met' if fast else 'MISSED'}, query counts "
-                    f"{'equal' if equal else 'DIFFER'} at org and demo scale"
-                )
-        finally:
-            if cluster is not None:
-                cluster.stop()
+        elif args.postgres or (args.postgres is None and not data.quick() and data.postgres_available()):
+            pg_demo, pg_org = stack.enter_context(data.postgres_urls())
+            backends.append(("PostgreSQL", pg_org, pg_demo))
+        for backend, org, demo in backends:
+            org_figures, reports = measure(org, args.runs)
+            demo_figures, _ = measure(demo, args.runs)
+            fast, equal = report(backend, org_figures, demo_figures, reports)
+            team, bench = org_figures["team page"], org_figures["bench page"]
+            summary.append(
+                f"{backend} team {team.median_ms:.0f}/{team.p95_ms:.0f} ms, bench {bench.median_ms:.0f}/"
+                f"{bench.p95_ms:.0f} ms (median/p95), target {'met' if fast else 'MISSED'}, query counts "
+                f"{'equal' if equal else 'DIFFER'} at org and demo scale"
+            )
     print("\nSUMMARY " + "; ".join(summary))
 
 
