@@ -106,3 +106,39 @@ def test_the_trackers_page_query_count_does_not_grow_with_trackers(
             event.remove(database.engine, "before_cursor_execute", count)
         counts.append(seen[0])
     assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_a_tracker_page_query_count_does_not_grow_with_planned_courses(
+    client: TestClient, database: Database
+) -> None:
+    from sqlalchemy import event
+
+    sign_in(client, "psr_alice")
+    csrf = page_csrf(client, "/trackers")
+    started = client.post("/trackers", data={"role": "psr-2", "csrf_token": csrf}, follow_redirects=False)
+    tracker_path = started.headers["location"].split("?")[0].split("#")[0]
+    counts: dict[str, list[int]] = {"tracker": [], "trackers": []}
+    for course in (None, "COMM-110", "LAB-110", "REV-201", "EHR-201"):
+        if course:
+            added = client.post(
+                f"{tracker_path}/courses",
+                data={"course": course, "quarter": "2027-Q1", "csrf_token": csrf},
+                follow_redirects=False,
+            )
+            assert added.status_code == 303, added.text
+        for name, path in (("tracker", tracker_path), ("trackers", "/trackers")):
+            statements: list[str] = []
+
+            def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+                statements.append(statement)
+
+            event.listen(database.engine, "before_cursor_execute", seen)
+            try:
+                assert client.get(path).status_code == 200
+            finally:
+                event.remove(database.engine, "before_cursor_execute", seen)
+            counts[name].append(len(statements))
+    # An empty plan skips a few lookups (nothing to check prerequisites of); from the first course on, the
+    # count stays the same however many courses are planned.
+    assert len(set(counts["tracker"][1:])) == 1 and len(set(counts["trackers"][1:])) == 1, counts
+    assert counts["tracker"][0] <= counts["tracker"][1], counts
