@@ -69,11 +69,11 @@ def first(items: list[str], limit: int | None, what: str) -> list[str]:
 
 
 class Brief(FPDF):
-    def __init__(self, size: float, fonts: brief_fonts.Fonts) -> None:
+    def __init__(self, size: float, fonts: brief_fonts.Fonts, trial: bool = False) -> None:
         super().__init__(format="A4")
         self.size = size
         self.fonts_used = fonts
-        self.family = fonts.install(self)
+        self.family = fonts.install(self, trial=trial)
         self.set_margins(14, 12, 14)
         self.set_auto_page_break(True, margin=12)
         self.set_title("Career conversation brief")
@@ -108,10 +108,12 @@ class Brief(FPDF):
                 table.row([self.text_of(v) for v in values])
 
 
-def render(view: TrackerView, size: float, today: dt.date, fit: Fit, fonts: brief_fonts.Fonts) -> Brief:
+def render(
+    view: TrackerView, size: float, today: dt.date, fit: Fit, fonts: brief_fonts.Fonts, trial: bool = False
+) -> Brief:
     tracker, analysis = view.tracker, view.analysis
     readiness = analysis.readiness
-    pdf = Brief(size, fonts)
+    pdf = Brief(size, fonts, trial)
     pdf.set_font(pdf.family, "B", size + 6)
     pdf.cell(0, size * 0.8, "Career conversation brief", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(
@@ -199,23 +201,32 @@ def brief_pdf(
     today = today or dt.date.today()
     fonts = fonts or brief_fonts.available()
 
-    def attempt(stage: int) -> Brief:
-        size, fit = STAGES[stage]
-        return render(view, size, today, fit, fonts)
+    tried: dict[int, Brief] = {}
 
-    pdf = attempt(0)
-    if pdf.page_no() > 1:
-        # Each stage shows no more than the one before, so the first that fits is found by bisection.
-        low, high = 1, len(STAGES) - 1
-        fitting = attempt(high)
+    def fits(stage: int) -> bool:
+        size, fit = STAGES[stage]
+        tried[stage] = render(view, size, today, fit, fonts, trial=True)
+        return tried[stage].page_no() == 1
+
+    if fits(0):
+        chosen = 0
+    elif fits(1):
+        chosen = 1  # most briefs that overflow fit one size smaller, so that is tried next
+    else:
+        # Each stage shows no more than the one before, so the first that fits is found by bisection; the
+        # last stage is taken even if it does not fit, which only a role with very many gaps could cause.
+        low, high = 2, len(STAGES) - 1
         while low < high:
             middle = (low + high) // 2
-            candidate = attempt(middle)
-            if candidate.page_no() == 1:
-                high, fitting = middle, candidate
+            if fits(middle):
+                high = middle
             else:
                 low = middle + 1
-        pdf = fitting
+        chosen = high
+    if chosen not in tried:
+        fits(chosen)
+    pdf = tried[chosen]
+    fonts.own_copies(pdf)
     return bytes(pdf.output())
 
 

@@ -8,6 +8,7 @@ printed as its nearest plain form (ễ as e under Latin-1, → as ->), else as "
 """
 
 import atexit
+import copy
 import functools
 import importlib
 import shutil
@@ -16,6 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap
 
 FAMILY = "Pathways Sans"
 TRUETYPE = "/usr/share/fonts/truetype"
@@ -48,12 +52,27 @@ class Fonts:
     def unicode(self) -> bool:
         return self.regular is not None
 
-    def install(self, pdf: Any) -> str:
+    def install(self, pdf: Any, *, trial: bool = False) -> str:
+        """Add the fonts to a document. A trial render (measured for fit, never written out) shares fonts
+        parsed once per process: parsing them is most of a render's time, and fitting takes several."""
         if self.regular is None or self.bold is None:
             return "Helvetica"
-        pdf.add_font(FAMILY, "", self.regular)
-        pdf.add_font(FAMILY, "B", self.bold)
+        for style, path in (("", self.regular), ("B", self.bold)):
+            if trial:
+                _share(pdf, path, style)
+            else:
+                pdf.add_font(FAMILY, style, path)
         return FAMILY
+
+    def own_copies(self, pdf: Any) -> None:
+        """Give a trial render fonts of its own, so that it can be written out after all: writing subsets
+        the font in place, which must not happen to the shared one."""
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+        for style, path in (("", self.regular), ("B", self.bold)):
+            font = pdf.fonts.get(f"{FAMILY.lower()}{style}")
+            if font is not None and path is not None:
+                font.ttfont = TTFont(path, recalcTimestamp=False, lazy=True)
 
     def printable(self, text: str) -> str:
         return "".join(self.character(ch) for ch in text)
@@ -78,9 +97,27 @@ class Fonts:
 BUILT_IN = Fonts(None, None, LATIN1)
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(path: Path, style: str) -> Any:
+    holder = FPDF()
+    holder.add_font(FAMILY, style, path)
+    return holder.fonts[f"{FAMILY.lower()}{style}"]
+
+
+def _share(pdf: Any, path: Path, style: str) -> None:
+    # The parsed font is shared; what a document tracks of its own use of it is fresh. Writing a PDF subsets
+    # the font in place, which is why only trial renders, never written, may share it.
+    font = copy.copy(_parsed(path, style))
+    font.i = len(pdf.fonts) + 1
+    font.subset = SubsetMap(font)
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    pdf.fonts[f"{FAMILY.lower()}{style}"] = font
+
+
 def coverage(*paths: Path) -> frozenset[int]:
     # fpdf2's own dependency, untyped; only needed with an embedded font.
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     sets = []
     for path in paths:
