@@ -3,10 +3,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from starlette.testclient import TestClient
 
 from pathways.careers.models import PathEdge, Role
+from pathways.learning.models import Course
 from pathways.stories.models import Story
 from tests.helpers import sign_in
 
@@ -56,6 +57,7 @@ def test_role_explorer_draws_the_lattice_and_its_text_alternative(
 
 
 def test_role_profile_shows_everything_a_psr_needs(client: TestClient, session: Session) -> None:
+    role = session.scalars(select(Role).where(Role.code == "psr-2")).one()
     sign_in(client, "psr_alice")
     response = client.get("/roles/psr-2")
     assert response.status_code == 200
@@ -82,8 +84,8 @@ def test_role_profile_shows_everything_a_psr_needs(client: TestClient, session: 
     required = page[page.index('id="required-courses"') : page.index('id="building-courses"')]
     assert 'href="/courses/PRIV-101"' in required and 'href="/courses/LAB-110"' in required
     building = page[page.index('id="building-courses"') : page.index('id="stories"')]
-    assert 'href="/courses/LAB-110"' in building
-    assert '<span class="level">' in building
+    assert building.count('<th scope="row">') == len(role.requirements)
+    assert '<span class="level">' in building and 'href="/courses?competency=phlebotomy"' in building
     # Published stories about the role, from it or to it.
     stories = page[page.index('id="stories"') :]
     assert 'href="/stories/luis-psr-2-to-site-lead"' in stories
@@ -209,3 +211,25 @@ def test_compare_overlong_code_is_422(client: TestClient) -> None:
     sign_in(client, "psr_alice")
     response = client.get("/roles/compare?a=psr-1&b=" + "y" * 100)
     assert response.status_code == 422
+
+
+def test_role_page_lists_the_shortest_courses_to_each_required_level(
+    client: TestClient, session: Session
+) -> None:
+    role = session.scalars(select(Role).where(Role.code == "psr-2")).one()
+    sign_in(client, "psr_alice")
+    page = client.get("/roles/psr-2").text
+    building = page[page.index('id="building-courses"') : page.index('id="stories"')]
+    rows = re.findall(r'<tr>\s*<th scope="row">(.*?)</tr>', building, re.S)
+    courses = list(session.scalars(select(Course).options(selectinload(Course.competencies))))
+    assert len(rows) == len(role.requirements)
+    for requirement, row in zip(role.requirements, rows, strict=True):
+        assert requirement.competency.name in row
+        reaching = sorted(
+            (c for c in courses if c.level >= requirement.level and requirement.competency in c.competencies),
+            key=lambda c: (c.hours, c.level, c.code),
+        )
+        listed = re.findall(r'href="/courses/([A-Z0-9-]+)"', row)
+        assert listed == [c.code for c in reaching[:3]], requirement.competency.code
+        if len(reaching) > 3:
+            assert f"All {len(reaching)} courses" in row

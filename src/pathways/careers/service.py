@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -20,11 +21,27 @@ class Requirement:
     level_name: str
 
 
+# Per required competency, the role page lists this many courses; the catalog, filtered by the competency,
+# has the rest. A catalog of hundreds of courses would otherwise put hundreds of rows on the page.
+SHOWN_PER_COMPETENCY = 3
+
+
 @dataclass(frozen=True)
-class BuildingCourse:
-    course: Course
-    # The role's required competencies this course builds (a course may build others too).
-    builds: list[Competency]
+class CourseOption:
+    code: str
+    title: str
+    level: int
+    modality: str
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class BuildingCourses:
+    """The shortest courses that build one required competency up to the role's level, and how many do."""
+
+    requirement: Requirement
+    shortest: list[CourseOption]
+    total: int
 
 
 @dataclass(frozen=True)
@@ -33,7 +50,7 @@ class RoleProfile:
     requirements: list[Requirement]
     leads_to: list[PathEdge]
     comes_from: list[PathEdge]
-    building_courses: list[BuildingCourse]
+    building_courses: list[BuildingCourses]
     stories: list[Story]
     level_names: dict[int, str]
 
@@ -122,24 +139,29 @@ def edges_touching(session: Session, role: Role) -> tuple[list[PathEdge], list[P
     return [e for e in edges if e.from_role_id == role.id], [e for e in edges if e.to_role_id == role.id]
 
 
-def courses_building(session: Session, competencies: list[Competency]) -> list[BuildingCourse]:
-    wanted = {c.id: c for c in competencies}
+def courses_building(session: Session, requirements: list[Requirement]) -> list[BuildingCourses]:
+    """For each requirement, the courses that build its competency at least to the required level, shortest
+    first (a course that stops below the level does not close the gap). One query of plain rows."""
+    wanted = {r.competency.id: r for r in requirements}
     if not wanted:
         return []
-    statement = (
-        select(Course)
-        .where(
-            Course.id.in_(
-                select(course_competencies.c.course_id).where(course_competencies.c.competency_id.in_(wanted))
-            )
+    rows = session.execute(
+        select(
+            course_competencies.c.competency_id, Course.code, Course.title, Course.level, Course.modality,
+            Course.hours,
         )
-        .options(selectinload(Course.competencies))
-        .order_by(Course.level, Course.code)
-    )
-    return [
-        BuildingCourse(course, [wanted[c.id] for c in course.competencies if c.id in wanted])
-        for course in session.scalars(statement)
-    ]
+        .join(Course, Course.id == course_competencies.c.course_id)
+        .where(course_competencies.c.competency_id.in_(wanted))
+    )  # fmt: skip
+    options: dict[int, list[CourseOption]] = {competency_id: [] for competency_id in wanted}
+    for competency_id, code, title, level, modality, hours in rows:
+        if level >= wanted[competency_id].level:
+            options[competency_id].append(CourseOption(code, title, level, modality, hours))
+    result = []
+    for requirement in requirements:
+        found = sorted(options[requirement.competency.id], key=lambda o: (o.hours, o.level, o.code))
+        result.append(BuildingCourses(requirement, found[:SHOWN_PER_COMPETENCY], len(found)))
+    return result
 
 
 def stories_about(session: Session, role: Role) -> list[Story]:
@@ -159,7 +181,7 @@ def role_profile(session: Session, code: str) -> RoleProfile:
         Requirement(r.competency, r.level, names.get(r.level, f"Level {r.level}")) for r in role.requirements
     ]
     leads_to, comes_from = edges_touching(session, role)
-    building = courses_building(session, [r.competency for r in role.requirements])
+    building = courses_building(session, requirements)
     return RoleProfile(
         role, requirements, leads_to, comes_from, building, stories_about(session, role), names
     )
