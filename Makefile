@@ -22,7 +22,8 @@ run: setup
 	$(BIN)/pathways serve --port $(PORT)
 
 # Debian's chromium drives the browser tests (Playwright never downloads a browser of its own),
-# LibreOffice opens the exported workbooks as a real reader would, and an independent xAPI validator from
+# LibreOffice opens the exported workbooks as a real reader would (where apt-get cannot install it, that one
+# test is skipped with its reason, as issue 5 asks; chromium has no such fallback), and an independent xAPI validator from
 # npm checks the statements the LRS returns (tests/xapi/test_external_validator.py).
 test-deps:
 	@test -x $(CHROMIUM) || { \
@@ -31,7 +32,8 @@ test-deps:
 	@command -v soffice >/dev/null || { \
 	  echo "Installing Debian's LibreOffice Calc to open exported workbooks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui fonts-liberation; }
+	    libreoffice-calc-nogui fonts-liberation \
+	  || echo "LibreOffice could not be installed here; the workbook test that opens it will say it skipped."; }
 	@test -d $(VENV)/node/node_modules/@learninglocker/xapi-validation || { \
 	  echo "Installing Learning Locker's xAPI statement validator for the LRS tests"; \
 	  npm install --no-audit --no-fund --prefix $(VENV)/node @learninglocker/xapi-validation@3.0.0; }
