@@ -25,6 +25,7 @@ from pathways.learning.requirements import add_months
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.teams import readiness
+from pathways.teams.levels import Completed
 from pathways.trackers import service as trackers
 from pathways.trackers import views
 from tests.helpers import page_csrf, sign_in
@@ -102,7 +103,8 @@ def test_a_completed_course_does_not_overrule_a_lower_manager_rating(
     catalog, _ = readiness.catalog(session)
     target = plans_service.targets(session, ["psr-2"])[0]
     levels = {code: c.level for code, c in evidence.levels_for(session, person.id).items()}
-    done = evidence.completed_courses(session, person.id, TODAY)
+    valid, expired = evidence.completion_status(session, person.id, TODAY)
+    done = Completed(valid=valid, expired=expired)
     exact = readiness.exact(catalog, target, levels, done, TODAY)
     assert "ZZ-310" in exact.courses and exact.ready_on == plan.readiness_date
     estimate = readiness.GapEstimator(catalog, TODAY).estimate(target, levels, done)
