@@ -93,6 +93,9 @@ def test_pass_rate_chart_and_table(client: TestClient, session: Session) -> None
     set_id = known_set(session)
     sign_in(client, "trainer_tina")
     page = client.get(f"/practice/trainer/sets/{set_id}").text
+    # Each chart and table once, in the page body: never inside the <title>.
+    assert re.search(r"<title>[^<]* · Pathways</title>", page)
+    assert page.count('id="pass-rate-table"') == 1 and page.count('id="errors-table"') <= 1
     chart = svg(page, "pass-rate")
     assert chart.get("role") == "img"
     assert chart.findtext(f"{SVG}title") == "Pass rate by case type"
