@@ -46,6 +46,23 @@ sys.path.insert(0, str(ROOT))  # tests.postgres: the throwaway cluster the test 
 sys.path.insert(0, str(ROOT / "src"))
 
 
+@contextmanager
+def counting(database: "Database") -> Iterator[list[int]]:
+    """The SQL statements run on the database inside the block, counted (the benchmarks' query counts)."""
+    counter = [0]
+
+    def count(*_args: object) -> None:
+        counter[0] += 1
+
+    from sqlalchemy import event
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+
+
 def quick() -> bool:
     """BENCH_QUICK=1: shorter runs, SQLite only."""
     return os.environ.get("BENCH_QUICK", "") not in ("", "0")

@@ -20,13 +20,12 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,20 +47,6 @@ class Figures:
     median_ms: float
     p95_ms: float
     queries: int
-
-
-@contextmanager
-def counting(database: Database) -> Iterator[list[int]]:
-    counter = [0]
-
-    def count(*_args: Any) -> None:
-        counter[0] += 1
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def tracker_path(database: Database, client: TestClient, email: str) -> str:
@@ -151,7 +136,7 @@ def measure(url: str, runs: int) -> dict[str, Figures | None]:
             results[name] = None
             continue
         times = []
-        with counting(database) as counter:
+        with data.counting(database) as counter:
             for _ in range(runs):
                 start = time.perf_counter()
                 client.get(path)

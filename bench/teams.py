@@ -27,8 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 import data  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from pathways import migrate  # noqa: E402
@@ -65,20 +64,6 @@ class Figures:
     p95_ms: float
     queries: int
     note: str = ""
-
-
-@contextmanager
-def counting(database: Database) -> Iterator[list[int]]:
-    counter = [0]
-
-    def count(*_args: Any) -> None:
-        counter[0] += 1
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def busiest_supervisor(database: Database) -> tuple[str, int, int]:
@@ -186,7 +171,7 @@ def measure(url: str, runs: int) -> tuple[dict[str, Figures], int]:
         elif name == "bench API":
             note = "method=" + response.json()["method"]
         times = []
-        with counting(database) as counter:
+        with data.counting(database) as counter:
             for _ in range(runs):
                 start = time.perf_counter()
                 client.get(path)
