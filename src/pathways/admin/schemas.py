@@ -1,13 +1,12 @@
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
 
-from pathways.teams.schemas import UtcDateTime
-
 
 class AuditEntryOut(BaseModel):
     id: int
-    at: UtcDateTime
+    at: dt.datetime
     actor_user_id: int | None
     actor: str
     action: str

@@ -16,17 +16,12 @@ def _key(email: str, address: str) -> str:
     return f"{email.strip().lower()}|{address}"[:300]
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything stored here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def check(session: Session, email: str, address: str, now: dt.datetime | None = None) -> None:
     now = now or dt.datetime.now(dt.UTC)
     row = session.get(SignInThrottle, _key(email, address))
     if row is None or row.failures < MAX_FAILURES:
         return
-    wait = _as_utc(row.window_started) + WINDOW - now
+    wait = row.window_started + WINDOW - now
     if wait > dt.timedelta(0):
         minutes = max(1, round(wait.total_seconds() / 60))
         raise TooManyRequests(
@@ -40,7 +35,7 @@ def record_failure(session: Session, email: str, address: str, now: dt.datetime 
     row = session.get(SignInThrottle, key)
     if row is None:
         session.add(SignInThrottle(key=key, failures=1, window_started=now))
-    elif _as_utc(row.window_started) + WINDOW < now:
+    elif row.window_started + WINDOW < now:
         row.failures, row.window_started = 1, now
     else:
         row.failures += 1

@@ -1,15 +1,9 @@
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
-
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC, and a JSON date-time needs its offset.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+from pathways.stories.schemas import StoryOut
 
 
 class StorySubmitIn(BaseModel):
@@ -29,18 +23,11 @@ class ModerateIn(BaseModel):
     )
 
 
-class StorySubmissionOut(BaseModel):
-    slug: str
-    title: str
-    author: str
+class StorySubmissionOut(StoryOut):
+    """A story as sent in, with where it stands in moderation."""
+
     status: Literal["submitted", "published", "rejected", "withdrawn"]
-    from_role: str
-    to_role: str
-    months: int
-    courses: list[str]
-    tips: list[str]
-    body: str
-    submitted_at: UtcDateTime
-    decided_at: UtcDateTime | None
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
     reason: str
-    withdrawn_at: UtcDateTime | None
+    withdrawn_at: dt.datetime | None

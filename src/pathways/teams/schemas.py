@@ -1,15 +1,7 @@
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, Field
-
-
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC, and a JSON date-time needs its offset.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+from pydantic import BaseModel, Field
 
 
 class EmployeeRefOut(BaseModel):
@@ -79,7 +71,7 @@ class RatingOut(BaseModel):
     level: int
     note: str
     rated_by: str | None
-    rated_at: UtcDateTime
+    rated_at: dt.datetime
 
 
 class SideBySideOut(BaseModel):
@@ -164,7 +156,7 @@ class OnboardingItemOut(BaseModel):
     detail: str
     due_on: dt.date
     done_on: dt.date | None
-    signed_off_at: UtcDateTime | None
+    signed_off_at: dt.datetime | None
     signed_off_by: str
     note: str
     overdue: bool
