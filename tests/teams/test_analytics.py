@@ -5,13 +5,15 @@ import datetime as dt
 import io
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.auth.models import AccountRole
 from pathways.auth.permissions import analytics_employee_ids, is_regional_manager
 from pathways.competencies.models import Competency, Observation
+from pathways.learning.models import Completion, Course
+from pathways.learning.requirements import add_months
 from pathways.org.models import Employee
 from pathways.teams import analytics, charts, onboarding, sites
 from pathways.teams.scope import team_scope
@@ -143,3 +145,27 @@ def test_site_pages(client: TestClient) -> None:
     assert client.get("/team/sites/GC-PSC-01").status_code == 404  # Sam's site: out of scope
     assert client.get("/team/sites/NOWHERE").status_code == 404
     assert re.search(r"No site with code (&#39;|')NOWHERE", client.get("/team/sites/NOWHERE").text)
+
+
+def test_compliance_counts_a_renewed_course_done_only_until_it_expires(session: Session) -> None:
+    alice = person(session, "psr_alice")
+    privacy = session.scalars(select(Course).where(Course.code == "PRIV-101")).one()
+    session.execute(
+        delete(Completion).where(Completion.employee_id == alice.id, Completion.course_id == privacy.id)
+    )
+    completed = TODAY - dt.timedelta(days=400)
+    session.add(
+        Completion(employee_id=alice.id, course_id=privacy.id, completed_at=completed, source="manual")
+    )
+    session.flush()
+    forever = analytics.compliance(session, [alice.id], TODAY)
+    privacy.valid_for_months = 12
+    session.flush()
+    renewed = analytics.compliance(session, [alice.id], TODAY)
+    expires = add_months(completed, 12)
+    for before, after, end in zip(forever, renewed, analytics.month_ends(TODAY), strict=True):
+        if end >= expires:
+            # Due again from its expiry, and no longer done: one fewer done than if it never expired.
+            assert after.done == before.done - 1, (end, before, after)
+        else:
+            assert after.done <= before.done, (end, before, after)

@@ -14,7 +14,7 @@ from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies.models import Competency
 from pathways.errors import AppError, NotFound
 from pathways.learning import requirements as rules
-from pathways.learning.models import Completion
+from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site
 from pathways.teams.levels import levels_for_many
 from pathways.teams.scope import Ids
@@ -202,7 +202,7 @@ def _distribution(
 
 def compliance(session: Session, person_ids: list[int], today: dt.date) -> list[MonthCompliance]:
     """Per month end: of the required courses due by then (as requirements stand today, waivers left out),
-    how many had been completed by then."""
+    how many had been completed by then, and, for a course that must be renewed, not yet expired then."""
     required = [
         r
         for r in rules.load_required(session, person_ids)
@@ -218,9 +218,45 @@ def compliance(session: Session, person_ids: list[int], today: dt.date) -> list[
             .group_by(Completion.employee_id, Completion.course_id)
         )
     }
+    renewed = _renewed_completions(session, person_ids)
+
+    def done_by(row: rules.Required, end: dt.date) -> bool:
+        months = renewed.valid_for.get(row.course_id)
+        if months is None:
+            on = first_done.get(row.key)
+            return on is not None and on <= end
+        return any(on <= end < rules.add_months(on, months) for on in renewed.completions.get(row.key, ()))
+
     months = []
     for end in month_ends(today):
         due = [r for r in required if r.due_on <= end]
-        done = sum(1 for r in due if (on := first_done.get(r.key)) is not None and on <= end)
+        done = sum(1 for r in due if done_by(r, end))
         months.append(MonthCompliance(end.strftime("%Y-%m"), len(due), done))
     return months
+
+
+@dataclass(frozen=True)
+class Renewed:
+    valid_for: dict[int, int]  # course id -> months a completion counts
+    completions: dict[tuple[int, int], list[dt.date]]  # (employee, course) -> every completion date
+
+
+def _renewed_completions(session: Session, person_ids: list[int]) -> Renewed:
+    # Only a course that must be renewed needs every completion: each counts from its date to its expiry.
+    valid_for = {
+        course_id: months
+        for course_id, months in session.execute(
+            select(Course.id, Course.valid_for_months).where(Course.valid_for_months.is_not(None))
+        )
+        if months
+    }
+    completions: dict[tuple[int, int], list[dt.date]] = {}
+    if valid_for:
+        rows = session.execute(
+            select(Completion.employee_id, Completion.course_id, Completion.completed_at)
+            .where(Completion.employee_id.in_(person_ids))
+            .where(Completion.course_id.in_(list(valid_for)))
+        )
+        for employee_id, course_id, on in rows:
+            completions.setdefault((employee_id, course_id), []).append(on)
+    return Renewed(valid_for, completions)
