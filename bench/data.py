@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -28,7 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathways.db import Database
@@ -61,6 +62,22 @@ def counting(database: "Database") -> Iterator[list[int]]:
         yield counter
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
+
+
+def signed_in(app: Any, email: str) -> Any:
+    """A test client of the app, signed in through the real form (every demo account's password)."""
+    from starlette.testclient import TestClient
+
+    client = TestClient(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token, "no sign-in form"
+    response = client.post(
+        "/login",
+        data={"email": email, "password": "pathways-demo", "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, f"could not sign in as {email}"
+    return client
 
 
 def quick() -> bool:

@@ -23,7 +23,6 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -39,7 +38,6 @@ from pathways.db import Database
 from pathways.trackers.models import CareerTracker, TrackerCourse
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "pathways-demo"
 
 
 @dataclass
@@ -95,19 +93,6 @@ def tracker_path(database: Database, client: TestClient, email: str) -> str:
     return path
 
 
-def signed_in(app: Any, email: str) -> TestClient:
-    client = TestClient(app)
-    token = CSRF.search(client.get("/login").text)
-    assert token, "no sign-in form"
-    response = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, f"could not sign in as {email}"
-    return client
-
-
 PAGES = [
     ("employee", "role page", "/roles/psr-2-site-lead"),
     ("employee", "home", "/"),
@@ -126,7 +111,7 @@ def measure(url: str, runs: int) -> dict[str, Figures | None]:
     database = Database(url)
     app = create_app(Settings(database_url=url, secret_key="bench-secret"), database)
     people = data.accounts(database)
-    clients = {who: signed_in(app, email) for who, email in people.items()}
+    clients = {who: data.signed_in(app, email) for who, email in people.items()}
     tracker = tracker_path(database, clients["employee"], people["employee"])
     results: dict[str, Figures | None] = {}
     for who, name, template in PAGES:

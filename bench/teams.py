@@ -22,7 +22,6 @@ organisation and demo scale, which must be equal. Target: median <= 100 ms and p
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,6 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -38,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 
 import data  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
 
 from pathways import migrate  # noqa: E402
 from pathways.app import create_app  # noqa: E402
@@ -47,8 +44,6 @@ from pathways.config import Settings  # noqa: E402
 from pathways.db import Database  # noqa: E402
 from pathways.org.models import Employee  # noqa: E402
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "pathways-demo"
 PAGES = [
     ("team page", "/team"),
     ("team API", "/api/v1/teams/{manager_id}"),
@@ -137,19 +132,6 @@ def seed_trackers(database: Database, manager_id: int) -> int:
         return len(ids)
 
 
-def signed_in(app: Any, email: str) -> TestClient:
-    client = TestClient(app)
-    token = CSRF.search(client.get("/login").text)
-    assert token, "no sign-in form"
-    response = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, f"could not sign in as {email}"
-    return client
-
-
 def measure(url: str, runs: int) -> tuple[dict[str, Figures], int]:
     migrate.upgrade(url)  # a database generated before the teams tables existed gets them
     database = Database(url)
@@ -158,7 +140,7 @@ def measure(url: str, runs: int) -> tuple[dict[str, Figures], int]:
     seeded = seed_trackers(database, manager_id)
     if seeded:
         print(f"seeded {seeded} career trackers for the reports of {email}", flush=True)
-    client = signed_in(app, email)
+    client = data.signed_in(app, email)
     results: dict[str, Figures] = {}
     for name, template in PAGES:
         path = template.format(manager_id=manager_id)
