@@ -1,6 +1,5 @@
 """Every edit the import does not take is named, sheet and cell, in the preview's warnings."""
 
-import time
 
 from openpyxl.workbook.workbook import Workbook
 from sqlalchemy.orm import Session
@@ -135,8 +134,10 @@ def test_a_stray_cell_far_away_is_named_without_walking_every_empty_cell(
     wb = exported(session, tracker)
     wb["Goals"]["XFD1999"] = "far away"
     wb["Notes"]["XFD1999"] = "far away"
-    started = time.perf_counter()
+    stored = {name: len(wb[name]._cells) for name in ("Goals", "Notes")}
     warnings = warnings_for(session, tracker, wb)
-    assert time.perf_counter() - started < 20
+    # openpyxl stores every cell it is asked for: walking the 2,000 by 16,384 empty cells up to the stray one
+    # would leave millions behind. A count, not a stopwatch, so a busy machine cannot fail it.
+    assert all(len(wb[name]._cells) <= stored[name] + 50 for name in stored), stored
     assert any(w.startswith("Goals XFD1999: only columns A to D") for w in warnings)
     assert any(w.startswith("Notes XFD1999: only column A") for w in warnings)
