@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -69,18 +70,36 @@ def settings(database: Database) -> Settings:
     return Settings(database_url=database.url, environment="test", secret_key="test-secret-key")
 
 
+def serve_in_test_transaction(app: FastAPI, session: Session) -> None:
+    """Each request gets a session of its own, as in the app, inside the test's transaction.
+
+    A session shared with the test answered from the test's identity map (no query, or a stale row), and how
+    much of it garbage collection had swept decided a page's query count. The request's session joins the
+    test's transaction through a savepoint, so the test still rolls everything back. What the test added is
+    flushed first so the request sees it; what the test holds is expired after, so its next read sees what the
+    request wrote.
+    """
+    connection = session.connection()
+
+    def request_session() -> Iterator[Session]:
+        session.flush()
+        own = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield own
+            own.commit()
+        except BaseException:
+            own.rollback()
+            raise
+        finally:
+            own.close()
+            session.expire_all()
+
+    app.dependency_overrides[get_session] = request_session
+
+
 @pytest.fixture
 def client(session: Session, settings: Settings, database: Database) -> Iterator[TestClient]:
     app = create_app(settings, database=database)
-
-    def test_session() -> Iterator[Session]:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-    app.dependency_overrides[get_session] = test_session
+    serve_in_test_transaction(app, session)
     with TestClient(app) as test_client:
         yield test_client

@@ -174,6 +174,7 @@ def test_export_downloads(client: TestClient) -> None:
 def test_onboarding_templates_are_edited_checked_and_audited(client: TestClient, session: Session) -> None:
     template = session.scalar(select(OnboardingTemplate).where(OnboardingTemplate.role_code == "psr-2"))
     assert template is not None
+    template_id = template.id
     sign_in(client, "admin_ada")
     csrf = page_csrf(client)
     text = client.get(f"/admin/onboarding-templates/{template.id}").text
@@ -206,9 +207,10 @@ def test_onboarding_templates_are_edited_checked_and_audited(client: TestClient,
         response = client.post("/admin/onboarding-templates/new", data={"csrf_token": csrf, "text": bad})
         assert response.status_code == 422 and message in response.text, message
     deleted = client.post(
-        f"/admin/onboarding-templates/{template.id}/delete", data={"csrf_token": csrf}, follow_redirects=False
+        f"/admin/onboarding-templates/{template_id}/delete", data={"csrf_token": csrf}, follow_redirects=False
     )
-    assert deleted.status_code == 303 and session.get(OnboardingTemplate, template.id) is None
+    assert deleted.status_code == 303
+    assert session.scalar(select(OnboardingTemplate).where(OnboardingTemplate.id == template_id)) is None
     actions = set(
         session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "onboarding_templates"))
     )

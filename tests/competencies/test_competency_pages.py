@@ -1,12 +1,12 @@
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.competencies.models import Competency
-from tests.helpers import sign_in
+from tests.helpers import counting_statements, sign_in
 
 
 def test_library_explains_the_scale_and_groups_competencies(client: TestClient) -> None:
@@ -79,20 +79,10 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient, path: str) -> None:
 
 def test_competency_page_query_count_does_not_depend_on_rows(client: TestClient, session: Session) -> None:
     sign_in(client, "psr_alice")
-    client.get("/competencies")  # the signed-in user is loaded once and then stays in the session
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_statements(session) as statements:
         assert client.get("/competencies/phlebotomy").status_code == 200
         many = len(statements)
         statements.clear()
         assert client.get("/competencies/medical-coding").status_code == 200
         fewer = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert many == fewer

@@ -2,7 +2,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -12,7 +12,7 @@ from pathways.home.service import describe_duration
 from pathways.learning.models import Completion, Course
 from pathways.learning.requirements import add_months
 from pathways.org.models import Employee
-from tests.helpers import sign_in
+from tests.helpers import counting_statements, sign_in
 
 ALICE = "psr_alice@pathways.example"
 
@@ -22,20 +22,9 @@ def alice(session: Session) -> Employee:
 
 
 def statements_for(session: Session, client: TestClient, path: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        # Savepoints come and go with the test's own transaction; what matters is how often the page reads.
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_statements(session) as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return len([sql for sql in statements if sql.lstrip().upper().startswith("SELECT")])
 
 
 def test_home_shows_alices_role_site_and_next_roles(client: TestClient) -> None:

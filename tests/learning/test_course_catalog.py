@@ -1,12 +1,12 @@
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.learning.models import Course
-from tests.helpers import sign_in
+from tests.helpers import counting_statements, sign_in
 
 ROW_LINK = re.compile(r'<th scope="row"><a href="/courses/([A-Z0-9-]+)">')
 
@@ -134,20 +134,10 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient) -> None:
 
 def test_catalog_query_count_does_not_depend_on_rows(client: TestClient, session: Session) -> None:
     sign_in(client, "psr_alice")
-    client.get("/courses")  # the signed-in user is loaded once and then stays in the session
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    connection = session.get_bind()
-    event.listen(connection, "before_cursor_execute", count)
-    try:
+    with counting_statements(session) as statements:
         assert len(listed(client.get("/courses").text)) >= 40
         everything = len(statements)
         statements.clear()
         assert len(listed(client.get("/courses", params={"q": "venipuncture"}).text)) == 2
         two = len(statements)
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
     assert everything == two

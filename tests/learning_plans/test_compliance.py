@@ -5,7 +5,7 @@ import datetime as dt
 import io
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.auth.permissions import can_view_employee
@@ -15,6 +15,7 @@ from pathways.learning import compliance
 from pathways.learning.assignments import Target, assign
 from pathways.learning.compliance import ComplianceRow, team_compliance, to_csv
 from pathways.org.models import Employee
+from tests.helpers import counting_statements
 from tests.learning_plans.conftest import TODAY, person, user
 
 
@@ -153,15 +154,8 @@ def test_csv_export_round_trip_escapes_formulas() -> None:
 
 def test_query_count_does_not_grow_with_the_scope(session: Session) -> None:
     def count(who: str) -> int:
-        statements: list[str] = []
-
-        def listener(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        connection = session.connection()
-        event.listen(connection, "before_cursor_execute", listener)
-        found = rows(session, who, show="open")
-        event.remove(connection, "before_cursor_execute", listener)
+        with counting_statements(session) as statements:
+            found = rows(session, who, show="open")
         assert found
         return len(statements)
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import Role
@@ -12,6 +12,7 @@ from pathways.learning import requirements as rules
 from pathways.learning.assignments import Target, assign, waive
 from pathways.learning.completions import record_completion
 from pathways.learning.models import Completion, CourseStart
+from tests.helpers import counting_statements
 from tests.learning_plans.conftest import TODAY, course, person, user
 
 
@@ -180,10 +181,9 @@ def test_course_status_uses_one_query_whatever_the_list(session: Session) -> Non
     waive(session, carl, next(e.assignment.id for e in assignment.required if e.assignment), "no need")
     session.flush()
 
-    statements: list[str] = []
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    found = plans.course_status(session, alice.id, list(ids.values()))
+    course_ids = list(ids.values())
+    with counting_statements(session) as statements:
+        found = plans.course_status(session, alice.id, course_ids)
     assert len(statements) == 1
     assert found == {
         ids["PRIV-101"]: "completed",
@@ -200,15 +200,8 @@ def test_plan_query_count_does_not_grow_with_rows(session: Session) -> None:
     counted: list[int] = []
 
     def count_build() -> int:
-        statements: list[str] = []
-
-        def listener(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        connection = session.connection()
-        event.listen(connection, "before_cursor_execute", listener)
-        plans.build_plan(session, alice, TODAY)
-        event.remove(connection, "before_cursor_execute", listener)
+        with counting_statements(session) as statements:
+            plans.build_plan(session, alice, TODAY)
         return len(statements)
 
     carl = user(session, "sup_carl")

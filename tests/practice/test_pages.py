@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
@@ -10,7 +10,7 @@ from pathways.auth.models import User
 from pathways.org.models import Employee
 from pathways.practice import sets
 from pathways.practice.cases import kind_for
-from tests.helpers import page_csrf, sign_in
+from tests.helpers import counting_statements, page_csrf, sign_in
 
 
 def start_form(client: TestClient, case_type: str, **extra: str) -> str:
@@ -199,13 +199,8 @@ def test_desk_home_query_count_does_not_grow_with_assigned_sets(client: TestClie
         session.flush()
 
     def queries() -> int:
-        statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(session.bind, "before_cursor_execute", listener)
-        try:
+        with counting_statements(session) as statements:
             assert client.get("/practice").status_code == 200
-        finally:
-            event.remove(session.bind, "before_cursor_execute", listener)
         return len(statements)
 
     sign_in(client, "psr_alice")

@@ -1,8 +1,6 @@
 """Production settings: no server starts on a public or weak secret key, cookies travel over HTTPS only, and
 an unexpected error shows a plain page, never a traceback or a debug console."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
@@ -13,7 +11,7 @@ from pathways.app import UnsafeSettings, create_app
 from pathways.cli import app as cli_app
 from pathways.config import DEV_SECRET_KEY, Settings, get_settings
 from pathways.db import Database
-from pathways.deps import get_session
+from tests.conftest import serve_in_test_transaction
 from tests.helpers import csrf_from
 
 STRONG_KEY = "k" * 40
@@ -45,11 +43,7 @@ def test_serve_refuses_the_development_key_in_production(monkeypatch: pytest.Mon
 def production_app(database: Database, session: Session) -> FastAPI:
     app = create_app(production(database), database)
 
-    def test_session() -> Iterator[Session]:
-        yield session
-        session.commit()
-
-    app.dependency_overrides[get_session] = test_session
+    serve_in_test_transaction(app, session)
 
     @app.get("/explode", include_in_schema=False)
     def explode() -> None:

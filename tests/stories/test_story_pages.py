@@ -1,13 +1,13 @@
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.careers.models import Role
 from pathways.stories.models import Story
-from tests.helpers import sign_in
+from tests.helpers import counting_statements, sign_in
 
 STORY_LINK = re.compile(r'<h2><a href="/stories/([a-z0-9-]+)">')
 
@@ -112,21 +112,11 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient, path: str) -> None:
 
 def test_list_query_count_does_not_depend_on_rows(client: TestClient, session: Session) -> None:
     sign_in(client, "psr_alice")
-    client.get("/stories")  # the signed-in user is loaded once and then stays in the session
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    connection = session.get_bind()
-    event.listen(connection, "before_cursor_execute", count)
-    try:
+    with counting_statements(session) as statements:
         assert len(STORY_LINK.findall(client.get("/stories").text)) >= 6
         everything = len(statements)
         statements.clear()
         assert len(STORY_LINK.findall(client.get("/stories", params={"role": "group-lead"}).text)) == 2
         two = len(statements)
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
     # The role filter costs exactly one look-up of the role; the rows cost nothing extra.
     assert two == everything + 1

@@ -1,11 +1,8 @@
-"""Helpers for the teams tests: the demo people by name, extra synthetic staff, and a query counter."""
+"""Helpers for the teams tests: the demo people by name, extra synthetic staff."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import AccountRole, User
@@ -60,20 +57,3 @@ def account(session: Session, employee: Employee, role: AccountRole) -> User:
     session.add(made)
     session.flush()
     return made
-
-
-@contextmanager
-def counting(session: Session) -> Iterator[list[str]]:
-    """The SQL statements run on the session's connection inside the block."""
-    statements: list[str] = []
-    connection = session.connection()
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", seen)

@@ -15,8 +15,8 @@ from pathways.plans import service as plans_service
 from pathways.teams import bench, readiness
 from pathways.teams.levels import Completed, completed_for_many
 from pathways.trackers import service as trackers
-from tests.helpers import sign_in
-from tests.teams.support import TODAY, counting, hire, person, user
+from tests.helpers import counting_statements, sign_in
+from tests.teams.support import TODAY, hire, person, user
 
 
 def _bench(
@@ -89,10 +89,10 @@ def test_buckets() -> None:
 
 
 def test_method_is_automatic_and_the_query_count_does_not_grow(session: Session) -> None:
-    with counting(session) as small:
+    with counting_statements(session) as small:
         few = _bench(session)
     hire(session, person(session, "sup_carl"), 40, role="psr-2")
-    with counting(session) as large:
+    with counting_statements(session) as large:
         many = _bench(session)
     assert few.method == "exact" or sum(len(r.candidates) for r in few.roles) > bench.EXACT_AUTO_LIMIT
     assert many.method == "estimate" and "Estimated from gaps" in many.method_text

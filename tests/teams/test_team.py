@@ -16,8 +16,8 @@ from pathways.teams.scope import team_of, team_scope
 from pathways.trackers import conversations
 from pathways.trackers import service as trackers
 from pathways.trackers.models import TrackerConversation
-from tests.helpers import sign_in
-from tests.teams.support import TODAY, counting, hire, person, user
+from tests.helpers import counting_statements, sign_in
+from tests.teams.support import TODAY, hire, person, user
 
 
 def _tracker_with_plan(session: Session, who: str, role: str = "psr-2") -> int:
@@ -106,7 +106,7 @@ def test_query_count_does_not_grow_with_the_team(session: Session) -> None:
         )
     )
     session.flush()
-    with counting(session) as small:
+    with counting_statements(session) as small:
         before = team.build_team(
             session, team_of(session, user(session, "sup_carl"), carl.id), team.TeamQuery(), TODAY
         )
@@ -134,7 +134,7 @@ def test_query_count_does_not_grow_with_the_team(session: Session) -> None:
             )
         )
     session.flush()
-    with counting(session) as large:
+    with counting_statements(session) as large:
         after = team.build_team(
             session, team_of(session, user(session, "sup_carl"), carl.id), team.TeamQuery(), TODAY
         )

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.app import create_app
-from pathways.db import Database
-from tests.helpers import page_csrf, sign_in
+from tests.helpers import counting_statements, page_csrf, sign_in
 
 ACCOUNTS = ["psr_alice", "lead_bea", "sup_carl", "trainer_tina", "admin_ada", "outsider_dan"]
 
@@ -80,10 +80,8 @@ def test_no_account_meets_a_server_error(client: TestClient, account: str) -> No
 
 
 def test_the_trackers_page_query_count_does_not_grow_with_trackers(
-    client: TestClient, database: Database
+    client: TestClient, session: Session
 ) -> None:
-    from sqlalchemy import event
-
     sign_in(client, "psr_alice")
     counts = []
     for role in ("psr-2", "billing-specialist", "psr-2-site-lead"):
@@ -94,25 +92,15 @@ def test_the_trackers_page_query_count_does_not_grow_with_trackers(
             ).status_code
             == 303
         )
-        seen = [0]
-
-        def count(*_args: object) -> None:
-            seen[0] += 1
-
-        event.listen(database.engine, "before_cursor_execute", count)
-        try:
+        with counting_statements(session) as statements:
             assert client.get("/trackers").status_code == 200
-        finally:
-            event.remove(database.engine, "before_cursor_execute", count)
-        counts.append(seen[0])
+        counts.append(len(statements))
     assert counts[0] == counts[1] == counts[2], counts
 
 
 def test_a_tracker_page_query_count_does_not_grow_with_planned_courses(
-    client: TestClient, database: Database
+    client: TestClient, session: Session
 ) -> None:
-    from sqlalchemy import event
-
     sign_in(client, "psr_alice")
     csrf = page_csrf(client, "/trackers")
     started = client.post("/trackers", data={"role": "psr-2", "csrf_token": csrf}, follow_redirects=False)
@@ -127,16 +115,8 @@ def test_a_tracker_page_query_count_does_not_grow_with_planned_courses(
             )
             assert added.status_code == 303, added.text
         for name, path in (("tracker", tracker_path), ("trackers", "/trackers")):
-            statements: list[str] = []
-
-            def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-                statements.append(statement)
-
-            event.listen(database.engine, "before_cursor_execute", seen)
-            try:
+            with counting_statements(session) as statements:
                 assert client.get(path).status_code == 200
-            finally:
-                event.remove(database.engine, "before_cursor_execute", seen)
             counts[name].append(len(statements))
     # An empty plan skips a few lookups (nothing to check prerequisites of); from the first course on, the
     # count stays the same however many courses are planned.
