@@ -1,6 +1,5 @@
 """Every edit the import does not take is named, sheet and cell, in the preview's warnings."""
 
-
 from openpyxl.workbook.workbook import Workbook
 from sqlalchemy.orm import Session
 
