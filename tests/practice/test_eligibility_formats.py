@@ -65,6 +65,9 @@ def test_271_benefits_read_back_match_the_case_answer(seed: int) -> None:
         assert set(eb) == {"6"}
         return
     assert "1" in eb
+    if answer.network == "out" and not answer.out_of_network_benefits:
+        assert set(eb) == {"1", "I"} and eb["I"][11] == "N"  # non-covered out of network, no amounts
+        return
     network = "Y" if answer.network == "in" else "N"
     assert Decimal(eb["C"][6]) * 100 == answer.deductible_remaining_cents
     assert Decimal(eb["G"][6]) * 100 == answer.oop_remaining_cents
@@ -101,6 +104,9 @@ def test_fhir_response_validates_and_agrees_with_the_271(seed: int) -> None:
         return
     item = insurance.item[0]
     assert item.network.coding[0].code == answer.network
+    if answer.network == "out" and not answer.out_of_network_benefits:
+        assert item.excluded is True and not item.benefit
+        return
     benefits = {b.type.coding[0].code: b for b in item.benefit}
     deductible = benefits["deductible"]
     remaining = (deductible.allowedMoney.value - deductible.usedMoney.value) * 100
@@ -112,9 +118,14 @@ def test_fhir_response_validates_and_agrees_with_the_271(seed: int) -> None:
 
 def test_decision_rule() -> None:
     assert decision_for(Benefits(status="active", network="in")) == "proceed"
-    assert decision_for(Benefits(status="active", network="out")) == "self-pay-estimate"
+    out = Benefits(status="active", network="out", out_of_network_benefits=True)
+    assert decision_for(out) == "out-of-network-estimate"  # the plan still pays: not self-pay
+    assert decision_for(out.model_copy(update={"out_of_network_benefits": False})) == "self-pay-estimate"
     assert decision_for(Benefits(status="inactive")) == "self-pay-estimate"
-    assert decision_for(Benefits(status="rejected", reject_code="72")) == "reschedule"
+    # AAA04 decides: R (42, unable to respond now) resubmit later; C (72, 73, 75) correct and resubmit.
+    assert decision_for(Benefits(status="rejected", reject_code="42")) == "resubmit-later"
+    for code in ("72", "73", "75"):
+        assert decision_for(Benefits(status="rejected", reject_code=code)) == "correct-and-resubmit"
 
 
 def test_grading_checks_the_inquiry_was_sent_first() -> None:

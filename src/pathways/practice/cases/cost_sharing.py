@@ -132,7 +132,9 @@ class CostSharing(CaseKind):
                 copay_after_deductible=rng.random() < 0.5,
             )
         deductible_remaining = rng.choice([0, 5000, 15000, 25000, 60000])
-        oop_remaining = rng.choice([2500, 10000, 40000, 150000])
+        # Payments toward the deductible count toward the out-of-pocket maximum too (payer.py), so what is
+        # left of the maximum is never less than what is left of the deductible.
+        oop_remaining = rng.choice([o for o in (2500, 10000, 40000, 150000) if o >= deductible_remaining])
         prior = rng.choice([0, 0, 3500, 7250])
         result = responsibility(allowed, plan, deductible_remaining, oop_remaining, prior)
         plan_text = (

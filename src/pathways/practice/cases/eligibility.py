@@ -1,8 +1,27 @@
 """Eligibility check: send the inquiry, read the payer's 271 (or FHIR) reply, and decide what happens next.
 
-The decision rule: active coverage in network -> proceed; active but the provider is out of network, or the
-coverage is inactive -> give a self-pay estimate before the visit; the payer rejected the inquiry (it could
-not find or could not confirm the member) -> the non-urgent visit is rescheduled until coverage is confirmed.
+The decision rule, one next step per kind of reply:
+- Active coverage, provider in network: proceed with the visit.
+- Active coverage, provider out of network, and the plan has out-of-network benefits (the 271 reports
+  deductible, coinsurance and out-of-pocket lines with EB12 = N): give an out-of-network estimate from
+  those benefits. The plan still pays its share, so a self-pay estimate would overcharge the patient.
+- Active coverage, provider out of network, and the plan pays nothing out of network (EB01 = I, non-covered,
+  with EB12 = N): give a self-pay estimate before the visit.
+- Coverage inactive (EB01 = 6, with the plan's end date): give a self-pay estimate before the visit.
+- The payer rejected the inquiry (an AAA segment): AAA04, the follow-up action, says what to do.
+  AAA03 42 "unable to respond at current time" comes with AAA04 R, "resubmission allowed": nothing is wrong
+  with the inquiry, so send it again later; the visit is not rescheduled for it. AAA03 72 (member ID) or
+  73 (name), and 75 (member not found), come with AAA04 C, "please correct and resubmit": check the card
+  and the registration with the patient, correct the inquiry and send it again.
+- Rescheduling is never the first step for any of these replies.
+
+Sources, cited rather than copied: the ASC X12 005010X279A1 implementation guide (Health Care Eligibility
+Benefit Inquiry and Response, 270/271): the AAA segment's reject reason codes (element 901) and follow-up
+action codes (element 889), EB01 benefit codes and EB12, the in-plan-network indicator. Out-of-network
+benefits follow the plan's own terms (the Summary of Benefits and Coverage required by 45 CFR 147.200 lists
+out-of-network cost sharing, or none); an estimate for a patient paying themselves is the No Surprises Act's
+good-faith estimate for uninsured or self-pay individuals (45 CFR 149.610). How the deductible and the
+out-of-pocket maximum relate is in payer.py.
 """
 
 import datetime as dt
@@ -26,20 +45,66 @@ from pathways.practice.cases.base import (
     usd,
 )
 from pathways.practice.cases.fhir_eligibility import response_json
-from pathways.practice.cases.payer import REJECT_REASONS, Benefits, Inquiry
+from pathways.practice.cases.payer import (
+    FOLLOW_UP,
+    FOLLOW_UP_ACTIONS,
+    OUT_OF_NETWORK_SCALE,
+    REJECT_REASONS,
+    Benefits,
+    Inquiry,
+    benefit_year,
+)
 from pathways.practice.cases.synthetic import PRACTICE_DAY, member_id, payer, person
 from pathways.practice.cases.x12_271 import LEGEND, build_271
 
-Decision = Literal["proceed", "self-pay-estimate", "reschedule"]
+Decision = Literal[
+    "proceed",
+    "out-of-network-estimate",
+    "self-pay-estimate",
+    "correct-and-resubmit",
+    "resubmit-later",
+    "reschedule",
+]
 CLINIC = ("Pathways Practice Clinic", "1234567893")  # the NPI is the check-digit example from CMS
 
 
 def decision_for(benefits: Benefits) -> Decision:
     if benefits.status == "rejected":
-        return "reschedule"
-    if benefits.status == "inactive" or benefits.network == "out":
+        follow_up = FOLLOW_UP.get(benefits.reject_code or "", "C")
+        return "resubmit-later" if follow_up == "R" else "correct-and-resubmit"
+    if benefits.status == "inactive":
         return "self-pay-estimate"
+    if benefits.network == "out":
+        return "out-of-network-estimate" if benefits.out_of_network_benefits else "self-pay-estimate"
     return "proceed"
+
+
+def reason_for(benefits: Benefits) -> str:
+    """Why the decision is right, in a sentence the learner sees once the case is finished."""
+    if benefits.status == "rejected":
+        code = benefits.reject_code or ""
+        follow_up = FOLLOW_UP.get(code, "C")
+        return (
+            f"AAA03 {code} ({REJECT_REASONS.get(code, 'rejected')}) with AAA04 {follow_up} "
+            f"({FOLLOW_UP_ACTIONS[follow_up].lower()}): "
+            + (
+                "the payer could not answer just now; send the same inquiry again later."
+                if follow_up == "R"
+                else "check the card and the registration with the patient, correct the inquiry, resend it."
+            )
+        )
+    if benefits.status == "inactive":
+        return "The plan ended before today (EB01 6 and the plan end date): give a self-pay estimate first."
+    if benefits.network == "out" and benefits.out_of_network_benefits:
+        return (
+            "Out of network, but the plan pays out-of-network benefits (the EB lines with EB12 N): estimate "
+            "with them; the plan still pays its share."
+        )
+    if benefits.network == "out":
+        return (
+            "Out of network and the plan pays nothing there (EB01 I with EB12 N): give a self-pay estimate."
+        )
+    return "Active coverage in network: proceed with the visit."
 
 
 class Check(Payload):
@@ -62,17 +127,22 @@ def simulated_benefits(rng: Any) -> Benefits:
         return Benefits(status="rejected", reject_code=rng.choice(sorted(REJECT_REASONS)))
     if roll < 0.3:
         return Benefits(status="inactive")
-    deductible = rng.choice([50000, 150000, 300000])
-    oop_max = rng.choice([300000, 600000])
+    if rng.random() < 0.7:
+        return Benefits(
+            status="active",
+            network="in",
+            copay_cents=rng.choice([None, 2500, 4000]),
+            coinsurance_percent=rng.choice([10, 20, 30]),
+            **benefit_year(rng),
+        )
+    if rng.random() < 0.4:
+        return Benefits(status="active", network="out", out_of_network_benefits=False)
     return Benefits(
         status="active",
-        network="out" if rng.random() < 0.25 else "in",
-        copay_cents=rng.choice([None, 2500, 4000]),
-        deductible_cents=deductible,
-        deductible_remaining_cents=rng.choice([0, deductible // 2, deductible]),
-        coinsurance_percent=rng.choice([10, 20, 30]),
-        oop_max_cents=oop_max,
-        oop_remaining_cents=oop_max - rng.choice([0, 45000, 120000]),
+        network="out",
+        out_of_network_benefits=True,
+        coinsurance_percent=rng.choice([30, 40, 50]),
+        **benefit_year(rng, OUT_OF_NETWORK_SCALE),
     )
 
 
@@ -81,7 +151,8 @@ class Eligibility(CaseKind):
     name = "Eligibility check"
     family = "eligibility"
     summary = (
-        "Check coverage, read the payer's 271 reply and decide: proceed, self-pay estimate or reschedule."
+        "Check coverage, read the payer's 271 reply and decide: proceed, estimate in or out of network, or "
+        "correct and resend the inquiry."
     )
     competencies = ("insurance-verification", "decision-quality")
     target_seconds = 240
@@ -108,7 +179,7 @@ class Eligibility(CaseKind):
             plan_end=PRACTICE_DAY - dt.timedelta(days=rng.randint(20, 60))
             if benefits.status == "inactive"
             else None,
-            trace=f"PRX{seed % 10_000_000:07d}",
+            trace=f"PRX{derived_seed('trace', seed) % 10_000_000:07d}",  # nothing shown gives the seed away
             control_number=derived_seed("isa", seed) % 999_999_999 + 1,
             created=dt.datetime.combine(PRACTICE_DAY, dt.time(8, rng.randint(0, 59)), tzinfo=dt.UTC),
         )
@@ -120,8 +191,9 @@ class Eligibility(CaseKind):
             "fhir": response_json(inquiry, benefits),
             "legend": LEGEND,
             "reject_reasons": REJECT_REASONS,
+            "follow_up_actions": FOLLOW_UP_ACTIONS,
         }
-        answer = benefits.model_dump() | {"decision": decision_for(benefits)}
+        answer = benefits.model_dump() | {"decision": decision_for(benefits), "why": reason_for(benefits)}
         return Case(
             type=self.code,
             seed=seed,
@@ -172,7 +244,8 @@ class Eligibility(CaseKind):
                 self.finding(
                     "decision-wrong",
                     Severity.MAJOR,
-                    f"The right next step is '{decision}', not '{given.decision}'.",
+                    f"The right next step is '{decision}', not '{given.decision}'. "
+                    + case.answer.get("why", ""),
                     step,
                     "decision-quality",
                 )

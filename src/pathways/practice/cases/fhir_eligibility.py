@@ -10,7 +10,7 @@ from typing import Any
 
 from fhir.resources.R4B.coverageeligibilityresponse import CoverageEligibilityResponse
 
-from pathways.practice.cases.payer import REJECT_REASONS, Benefits, Inquiry
+from pathways.practice.cases.payer import FOLLOW_UP, FOLLOW_UP_ACTIONS, REJECT_REASONS, Benefits, Inquiry
 
 BENEFIT_TYPE = "http://terminology.hl7.org/CodeSystem/benefit-type"
 BENEFIT_CATEGORY = "https://x12.org/codes/service-type-codes"
@@ -92,7 +92,10 @@ def build_response(inquiry: Inquiry, benefits: Benefits) -> CoverageEligibilityR
     }
     if benefits.status == "rejected":
         code = benefits.reject_code or "75"
-        resource["disposition"] = REJECT_REASONS.get(code, "Rejected")
+        follow_up = FOLLOW_UP.get(code, "C")
+        resource["disposition"] = (
+            f"{REJECT_REASONS.get(code, 'Rejected')}; follow-up {follow_up}: {FOLLOW_UP_ACTIONS[follow_up]}"
+        )
         resource["error"] = [{"code": concept(REJECT, code, REJECT_REASONS.get(code))}]
     else:
         period = {"start": inquiry.plan_begin.isoformat()}
@@ -104,19 +107,21 @@ def build_response(inquiry: Inquiry, benefits: Benefits) -> CoverageEligibilityR
             "benefitPeriod": period,
         }
         if benefits.status == "active":
-            insurance["item"] = [
-                {
-                    "category": concept(BENEFIT_CATEGORY, "30", "Health Benefit Plan Coverage"),
-                    "network": concept(
-                        NETWORK,
-                        benefits.network or "in",
-                        "In Network" if benefits.network == "in" else "Out of Network",
-                    ),
-                    "unit": concept(UNIT, "individual", "Individual"),
-                    "term": concept(TERM, "annual", "Annual"),
-                    "benefit": _benefits(benefits),
-                }
-            ]
+            item: dict[str, Any] = {
+                "category": concept(BENEFIT_CATEGORY, "30", "Health Benefit Plan Coverage"),
+                "network": concept(
+                    NETWORK,
+                    benefits.network or "in",
+                    "In Network" if benefits.network == "in" else "Out of Network",
+                ),
+                "unit": concept(UNIT, "individual", "Individual"),
+                "term": concept(TERM, "annual", "Annual"),
+            }
+            if benefits.network == "out" and not benefits.out_of_network_benefits:
+                item["excluded"] = True  # the plan pays nothing out of network
+            else:
+                item["benefit"] = _benefits(benefits)
+            insurance["item"] = [item]
         resource["insurance"] = [insurance]
         resource["disposition"] = (
             "Policy is currently in effect." if benefits.status == "active" else ("Policy is not in effect.")

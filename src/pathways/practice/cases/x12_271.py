@@ -34,6 +34,10 @@ def benefit_segments(benefits: Benefits) -> list[str]:
     lines = [segment("EB", "1", "IND", SERVICE_PLAN, "C1")]
     if benefits.network == "out":
         lines.append(segment("MSG", "PROVIDER IS OUT OF NETWORK FOR THIS PLAN"))
+        if not benefits.out_of_network_benefits:
+            # EB01 I, non-covered, for out-of-network care: the plan pays nothing there.
+            lines.append(segment("EB", "I", "IND", SERVICE_PLAN, "C1", "", "", "", "", "", "", "", "N"))
+            return lines
     if benefits.copay_cents is not None:
         lines.append(
             segment(
@@ -162,11 +166,12 @@ def build_271(inquiry: Inquiry, benefits: Benefits) -> str:
 LEGEND = {
     "EB*1": "Active coverage",
     "EB*6": "Inactive coverage",
+    "EB*I": "Non-covered (with EB12 = N: the plan pays nothing out of network)",
     "EB*B": "Copay (EB07 amount per visit, time period 27)",
     "EB*C": "Deductible (time period 29 = remaining)",
     "EB*A": "Coinsurance (EB08 = the patient's share, .2 = 20%)",
     "EB*G": "Out-of-pocket (stop loss) (time period 29 = remaining)",
     "EB12": "Last element of an EB: Y = in-network benefit, N = out-of-network",
-    "AAA": "Request rejected: AAA03 is the reason code",
+    "AAA": "Request rejected: AAA03 is the reason code, AAA04 the follow-up action",
     "DTP*346 / DTP*347": "Plan begin / plan end date",
 }
