@@ -28,6 +28,7 @@ from pathways.org.models import Employee, Region, Site
 from pathways.practice.models import (
     PracticeAttempt,
     PracticeEvent,
+    PracticeEvidenceRule,
     PracticeFinding,
     PracticeSet,
     PracticeSetMember,
@@ -80,6 +81,7 @@ __all__ = [
     "PathEdge",
     "PracticeAttempt",
     "PracticeEvent",
+    "PracticeEvidenceRule",
     "PracticeFinding",
     "PracticeSet",
     "PracticeSetMember",

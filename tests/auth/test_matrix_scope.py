@@ -57,7 +57,7 @@ def alices_records(client: TestClient, session: Session) -> dict[str, str]:
         "course": "COMM-110", "target": {"type": "employee", "code": alice.email},
         "due_on": (today + dt.timedelta(days=30)).isoformat(), "reason": "matrix"}))  # fmt: skip
     practice_set = _ok(client.post("/api/v1/practice/sets", headers=headers, json={
-        "name": "Matrix cohort", "case_types": ["booking"], "cases_per_type": 1, "seed": 3, "level": 1,
+        "name": "Matrix cohort", "case_types": ["booking"], "cases_per_type": 1, "level": 1,
         "members": [alice.employee_number]}))  # fmt: skip
     headers = _as(client, "psr_alice")
     tracker = _ok(client.post("/api/v1/me/trackers", headers=headers, json={"role": "psr-2"}))

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from pathways.config import DEFAULT_CONTENT_DIR
-from pathways.practice.cases import CASE_KINDS, kind_for, set_case_seed
+from pathways.practice.case_seeds import FREE_SEED_LIMIT, batch_case_seed
+from pathways.practice.cases import CASE_KINDS, kind_for
 from pathways.practice.cases.base import Action, Case, CaseKind
 from pathways.practice.cases.synthetic import FIRST_NAMES, LAST_NAMES
 
@@ -98,10 +99,11 @@ def test_names_are_invented() -> None:
     assert {"Sampleton", "Testwood", "Notreal"} <= set(LAST_NAMES)
 
 
-def test_set_case_seeds_are_stable_and_distinct() -> None:
-    seeds = {set_case_seed(42, code, i) for code in EXPECTED_TYPES for i in range(3)}
+def test_batch_case_seeds_are_stable_distinct_and_free() -> None:
+    seeds = {batch_case_seed(42, code, i) for code in EXPECTED_TYPES for i in range(3)}
     assert len(seeds) == 42
-    assert set_case_seed(42, "booking", 0) == set_case_seed(42, "booking", 0)
+    assert batch_case_seed(42, "booking", 0) == batch_case_seed(42, "booking", 0)
+    assert all(0 <= s < FREE_SEED_LIMIT for s in seeds)  # offline batches are public: never a set's space
 
 
 def test_unknown_case_type_is_a_clear_404() -> None:

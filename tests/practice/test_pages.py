@@ -149,7 +149,7 @@ def test_trainer_builds_a_set_and_sees_results(client: TestClient) -> None:
     token = page_csrf(client, "/practice/trainer")
     missing = client.post(
         "/practice/trainer/sets",
-        data={"csrf_token": token, "name": "Week 1", "seed": "3", "cases_per_type": "1", "level": "2"},
+        data={"csrf_token": token, "name": "Week 1", "cases_per_type": "1", "level": "2"},
     )
     assert missing.status_code == 400 and "case_types" in missing.text
     created = client.post(
@@ -157,7 +157,6 @@ def test_trainer_builds_a_set_and_sees_results(client: TestClient) -> None:
         data={
             "csrf_token": token,
             "name": "Week 1",
-            "seed": "3",
             "cases_per_type": "1",
             "level": "2",
             "case_types": ["payment", "privacy"],
@@ -191,7 +190,6 @@ def test_desk_home_query_count_does_not_grow_with_assigned_sets(client: TestClie
                 name=f"Set {number}",
                 case_types=["privacy", "abn"],
                 cases_per_type=2,
-                seed=number,
                 level=1,
                 members=[alice.employee_number],
             )
@@ -217,7 +215,6 @@ def test_a_trainer_views_a_cohort_members_desk_read_only(client: TestClient, ses
         name="Cohort",
         case_types=["payment"],
         cases_per_type=1,
-        seed=1,
         level=1,
         members=[alice.employee_number],
     )

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from pathways.auth.models import User
 from pathways.auth.permissions import can_review_practice, can_train
 from pathways.competencies.evidence import levels_for
-from pathways.competencies.models import EvidenceRecord
+from pathways.competencies.models import Competency, EvidenceRecord
 from pathways.errors import BadRequest, Conflict, Forbidden
 from pathways.org.models import Employee
 from pathways.practice import service, sets
 from pathways.practice.cases import kind_for
 from pathways.practice.cases.card_data import security_code
-from pathways.practice.models import PracticeEvent
+from pathways.practice.models import PracticeEvent, PracticeSetMember
 from pathways.practice.scoring import Score
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -104,49 +104,49 @@ def test_bad_input_changes_nothing(session: Session) -> None:
     assert count is None
 
 
-def make_set(session: Session, level: int = 2, types: list[str] | None = None) -> int:
+def make_set(
+    session: Session, level: int = 2, types: list[str] | None = None, per_type: int = 2, *members: str
+) -> int:
     trainer = user(session, "trainer_tina")
     data = sets.NewSet(
         name="Week 2 cohort",
         case_types=types or ["cost-sharing", "privacy"],
-        cases_per_type=2,
-        seed=77,
+        cases_per_type=per_type,
         level=level,
-        members=[employee(session, "psr_alice").employee_number],
+        members=[employee(session, who).employee_number for who in (members or ("psr_alice",))],
     )
     return sets.create_set(session, trainer, data).id
 
 
-def test_passing_a_set_records_evidence_once_at_its_level(session: Session) -> None:
+def practice_records(session: Session, employee_id: int) -> list[EvidenceRecord]:
+    query = select(EvidenceRecord).where(
+        EvidenceRecord.employee_id == employee_id, EvidenceRecord.source == "practice"
+    )
+    return list(session.scalars(query))
+
+
+def test_passing_a_large_enough_set_records_evidence_once_at_its_level(session: Session) -> None:
     alice = employee(session, "psr_alice")
-    set_id = make_set(session, level=3)
-    before = levels_for(session, alice.id)
-    for code in ("cost-sharing", "privacy"):
-        for index in range(2):
+    # Three privacy and three payment cases: six cases of two types practise privacy-compliance, which is
+    # what content/practice.yaml asks; payment-collection and decision-quality get three of one type each.
+    set_id = make_set(session, 3, ["privacy", "payment"], 3)
+    for code in ("privacy", "payment"):
+        for index in range(3):
             attempt = service.start_attempt(session, alice.id, code, set_id=set_id, index=index, now=START)
-            expected_seed = kind_for(code).generate(attempt.case_seed).seed
-            assert attempt.case_seed == expected_seed
-            work(session, attempt.id)
-    records = session.scalars(
-        select(EvidenceRecord).where(
-            EvidenceRecord.employee_id == alice.id, EvidenceRecord.source == "practice"
-        )
-    ).all()
-    assert {r.level for r in records} == {3}
-    assert len(records) == 4  # payment-collection, informing, privacy-compliance, decision-quality
-    assert all("Week 2 cohort" in r.detail for r in records)
+            assert attempt.attempt_number == 1
+            assert work(session, attempt.id).passed
+    records = practice_records(session, alice.id)
+    privacy = session.scalars(select(Competency.id).where(Competency.code == "privacy-compliance")).one()
+    assert [(r.competency_id, r.level) for r in records] == [(privacy, 3)]
+    assert "6 passed cases, 2 case types, level 3+" in records[0].detail
     after = levels_for(session, alice.id)
-    assert after["privacy-compliance"].level >= 3
-    if before.get("privacy-compliance") is None or before["privacy-compliance"].basis != "manager rating":
-        assert after["privacy-compliance"].basis in ("evidence", "manager rating")
+    assert after["privacy-compliance"].level == 3
+    assert "payment-collection" not in after and "decision-quality" not in after
     # Another passing attempt does not record the evidence twice.
     again = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=0, now=START)
+    assert again.attempt_number == 2
     work(session, again.id)
-    assert session.scalar(
-        select(EvidenceRecord.id)
-        .where(EvidenceRecord.source == "practice")
-        .order_by(EvidenceRecord.id.desc())
-    ) == max(r.id for r in records)
+    assert [r.id for r in practice_records(session, alice.id)] == [records[0].id]
 
 
 def test_a_set_with_a_failed_case_records_nothing(session: Session) -> None:
@@ -160,17 +160,12 @@ def test_a_set_with_a_failed_case_records_nothing(session: Session) -> None:
         session, second, "respond", {"decision": "disclose", "items": ["results", "insurance", "history"]}
     )
     assert not service.finish(session, second, now=START).passed
-    assert (
-        session.scalar(
-            select(EvidenceRecord.id).where(
-                EvidenceRecord.employee_id == alice.id, EvidenceRecord.source == "practice"
-            )
-        )
-        is None
-    )
+    assert practice_records(session, alice.id) == []
+    member = session.get(PracticeSetMember, (set_id, alice.id))
+    assert member is not None and member.passed_on is None
 
 
-def test_set_cases_are_the_same_for_every_member_and_open_attempts_resume(session: Session) -> None:
+def test_an_open_set_attempt_resumes_and_a_set_case_must_exist(session: Session) -> None:
     alice = employee(session, "psr_alice")
     set_id = make_set(session)
     one = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=1, now=START)
@@ -188,7 +183,7 @@ def test_trainers_only_build_sets_for_people_in_their_scope(session: Session) ->
         sets.create_set(
             session,
             user(session, "psr_alice"),
-            sets.NewSet(name="x", case_types=["privacy"], cases_per_type=1, seed=1, level=1, members=["E1"]),
+            sets.NewSet(name="x", case_types=["privacy"], cases_per_type=1, level=1, members=["E1"]),
         )
     dan = employee(session, "outsider_dan")
     with pytest.raises(BadRequest, match=dan.employee_number):
@@ -199,7 +194,6 @@ def test_trainers_only_build_sets_for_people_in_their_scope(session: Session) ->
                 name="x",
                 case_types=["privacy"],
                 cases_per_type=1,
-                seed=1,
                 level=1,
                 members=[dan.employee_number],
             ),
@@ -245,3 +239,20 @@ def test_review_permission_rule(session: Session) -> None:
     assert can_review_practice(session, tina, alice, {tina.id})
     assert not can_review_practice(session, user(session, "sup_carl"), alice, {tina.id})
     assert not can_review_practice(session, user(session, "outsider_dan"), alice, {tina.id})
+
+
+def test_attempts_drawn_before_the_set_secrets_count_toward_no_pass(session: Session) -> None:
+    alice = employee(session, "psr_alice")
+    set_id = make_set(session, 2, ["privacy"], 1)
+    legacy = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=0, now=START)
+    legacy.attempt_number, legacy.case_seed = None, 7  # as migration 0011 leaves one from a public seed
+    session.flush()
+    assert work(session, legacy.id).passed
+    member = session.get_one(PracticeSetMember, (set_id, alice.id))
+    assert member.passed_on is None
+    assert sets.learner_progress(session, alice.id, [set_id]) == {set_id: {}}
+    fresh = service.start_attempt(session, alice.id, "privacy", set_id=set_id, index=0, now=START)
+    assert fresh.id != legacy.id and fresh.attempt_number == 1 and fresh.case_seed != legacy.case_seed
+    work(session, fresh.id)
+    session.refresh(member)
+    assert member.passed_on == START.date()

@@ -54,7 +54,6 @@ def known_set(session: Session) -> int:
         name="Cohort charts",
         case_types=["order-of-draw", "privacy"],
         cases_per_type=2,
-        seed=4,
         level=2,
         members=[alice.employee_number],
     )
@@ -148,7 +147,6 @@ def test_a_set_without_attempts_draws_empty_charts(client: TestClient, session: 
         name="Empty",
         case_types=["abn"],
         cases_per_type=1,
-        seed=1,
         level=1,
         members=[employee(session, "psr_alice").employee_number],
     )

@@ -10,13 +10,12 @@ from starlette.testclient import TestClient
 
 from pathways.audit.models import AuditEntry
 from pathways.auth.models import AccountRole, User
-from pathways.competencies.models import EvidenceRecord
 from pathways.errors import Conflict, Forbidden
 from pathways.inbox.models import Notification
 from pathways.org.models import Employee
 from pathways.practice import editing, service, sets
 from pathways.practice.cases import kind_for
-from pathways.practice.models import PracticeAttempt, PracticeSet
+from pathways.practice.models import PracticeAttempt, PracticeSet, PracticeSetMember
 from tests.helpers import page_csrf, sign_in
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -35,7 +34,6 @@ def make_set(session: Session, types: list[str] | None = None) -> int:
         name="Week 1",
         case_types=types or ["privacy"],
         cases_per_type=1,
-        seed=5,
         level=2,
         members=[employee(session, "psr_alice").employee_number],
     )
@@ -73,23 +71,23 @@ def test_before_anyone_starts_everything_can_change(client: TestClient, session:
         "name": "  Week 1, registration  ",
         "case_types": ["registration-new", "privacy", "privacy"],
         "cases_per_type": 3,
-        "seed": 9,
         "level": 3,
         "members": [employee(session, "psr_alice").employee_number, bob.employee_number],
     }
     response = patch(client, headers, set_id, body)
     assert response.status_code == 200, response.text
     out = response.json()
-    assert (out["name"], out["case_types"], out["cases_per_type"], out["seed"], out["level"]) == (
+    assert (out["name"], out["case_types"], out["cases_per_type"], out["level"]) == (
         "Week 1, registration",
         ["registration-new", "privacy"],
         3,
-        9,
         3,
     )
+    assert "seed" not in out and "secret" not in out
     assert out["members"] == 2
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "practice-set.update")).one()
-    assert entry.before and entry.before["seed"] == 5 and entry.after and entry.after["seed"] == 9
+    assert entry.before and entry.before["level"] == 2 and entry.after and entry.after["level"] == 3
+    assert "secret" not in entry.before and "secret" not in entry.after  # the audit log never holds it
     if (bob_user := session.scalar(select(User.id).where(User.employee_id == bob.id))) is not None:
         note = session.scalar(select(Notification.message).where(Notification.user_id == bob_user))
         assert note == "New practice set assigned: Week 1, registration"
@@ -99,11 +97,11 @@ def test_after_an_attempt_the_cases_are_fixed_but_name_and_new_learners_are_not(
     tina, alice, bob = user(session, "trainer_tina"), employee(session, "psr_alice"), other_candidate(session)
     set_id = make_set(session)
     pass_case(session, alice.id, set_id, "privacy")
-    for change in ({"seed": 6}, {"level": 3}, {"case_types": ["abn"]}, {"cases_per_type": 2}):
+    for change in ({"level": 3}, {"case_types": ["abn"]}, {"cases_per_type": 2}):
         with pytest.raises(Conflict, match=next(iter(change)).replace("_", " ")):
             editing.update_set(session, tina, set_id, editing.SetChanges.model_validate(change))
     # The edit form sends the plan back unchanged: that is not a change.
-    same = {"case_types": ["privacy"], "cases_per_type": 1, "seed": 5, "level": 2, "name": "Week 1 (done)"}
+    same = {"case_types": ["privacy"], "cases_per_type": 1, "level": 2, "name": "Week 1 (done)"}
     editing.update_set(session, tina, set_id, editing.SetChanges.model_validate(same))
     with pytest.raises(Conflict, match=alice.name):
         editing.update_set(session, tina, set_id, editing.SetChanges(members=[bob.employee_number]))
@@ -131,6 +129,7 @@ def test_bad_input_names_what_is_wrong_and_changes_nothing(client: TestClient, s
         ({"level": "high"}, 422, "level"),
         ({"members": []}, 422, "members"),
         ({"members": [dan.employee_number]}, 400, dan.employee_number),
+        ({"seed": 5}, 422, "seed"),  # cases are drawn from the set's secret: no seed to set
     ]
     for body, status, named in cases:
         response = patch(client, headers, set_id, body)
@@ -179,13 +178,17 @@ def test_only_the_owner_or_an_admin_may_change_or_delete(client: TestClient, ses
     assert session.get(PracticeSet, set_id) is None
 
 
-def test_a_set_with_attempts_is_never_deleted_and_keeps_its_evidence(
+def test_a_set_with_attempts_is_never_deleted_and_keeps_its_passes(
     client: TestClient, session: Session
 ) -> None:
     alice = employee(session, "psr_alice")
     set_id = make_set(session)
     pass_case(session, alice.id, set_id, "privacy")  # the only case: Alice passes the set
-    evidence = select(func.count()).select_from(EvidenceRecord).where(EvidenceRecord.source == "practice")
+    evidence = (
+        select(func.count())
+        .select_from(PracticeSetMember)
+        .where(PracticeSetMember.set_id == set_id, PracticeSetMember.passed_on.is_not(None))
+    )
     attempts = select(func.count()).select_from(PracticeAttempt).where(PracticeAttempt.set_id == set_id)
     before = (session.scalar(evidence), session.scalar(attempts))
     assert before[0] and before[1] == 1
@@ -222,7 +225,7 @@ def test_the_edit_pages(client: TestClient, session: Session) -> None:
     page = client.get(edit)
     assert page.status_code == 200 and 'name="plan" value="1"' in page.text and "Delete “Week 1”" in page.text
     token = page_csrf(client, edit)
-    form = {"csrf_token": token, "name": "Week 1b", "plan": "1", "cases_per_type": "2", "seed": "5"}
+    form = {"csrf_token": token, "name": "Week 1b", "plan": "1", "cases_per_type": "2"}
     form |= {"level": "2", "case_types": ["privacy", "abn"], "members": [alice.employee_number]}
     saved = client.post(edit, data=form, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == f"/practice/trainer/sets/{set_id}"
@@ -235,12 +238,12 @@ def test_the_edit_pages(client: TestClient, session: Session) -> None:
     locked = client.get(edit)
     assert 'name="plan"' not in locked.text and "its cases are fixed" in locked.text
     assert "1 attempt(s), stays" in locked.text and "cannot be deleted" in locked.text
-    stale = client.post(edit, data=form | {"seed": "99", "name": "Week 1c"})  # a form opened before
-    assert stale.status_code == 409 and "its seed cannot change" in stale.text
-    locked_form = {k: v for k, v in form.items() if k not in ("plan", "seed")} | {"name": "Week 1c"}
+    stale = client.post(edit, data=form | {"level": "3", "name": "Week 1c"})  # a form opened before
+    assert stale.status_code == 409 and "its level cannot change" in stale.text
+    locked_form = {k: v for k, v in form.items() if k not in ("plan", "level")} | {"name": "Week 1c"}
     assert client.post(edit, data=locked_form, follow_redirects=False).status_code == 303
-    assert (session.get_one(PracticeSet, set_id).seed, session.get_one(PracticeSet, set_id).name) == (
-        5,
+    assert (session.get_one(PracticeSet, set_id).level, session.get_one(PracticeSet, set_id).name) == (
+        2,
         "Week 1c",
     )
     removed = client.post(

@@ -3,6 +3,11 @@
 The rule (shared by the tracker, the planner and bench strength): the current level is the most recent
 manager rating where there is one; otherwise the highest level evidenced by completed courses,
 site-lead observations or other evidence (the practice desk). Self-ratings are shown, never counted.
+
+Practice evidence is earned before it is recorded: the practice desk writes an EvidenceRecord (source
+"practice") only once a learner's passed practice sets hold enough cases of enough case types for that
+competency (practice.evidence, with the minimums in content/practice.yaml), never for a set as such. This
+module and teams.levels therefore read practice records like any other evidence.
 """
 
 import datetime as dt

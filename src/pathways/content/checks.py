@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from pathways.content.reader import Content, LineMap, Located
+from pathways.practice.cases import practised_by
 
 
 def _duplicates(items: Iterable[Located[BaseModel]], key: str, problems: list[str]) -> set[str]:
@@ -88,7 +89,41 @@ def cross_check(content: Content) -> list[str]:
         problems += _unknown(story, "to_role", [story.item.to_role], roles, "role")
         problems += _unknown(story, "courses", story.item.courses, courses, "course")
     problems += _onboarding(content, roles)
+    problems += _practice(content, competencies)
     problems += _cycles(content)
+    return problems
+
+
+def _practice(content: Content, competencies: set[str]) -> list[str]:
+    """Each practice rule names a competency the desk practises and asks for no more case types than
+    practise it; every competency the desk practises has a rule, or its practice would never count."""
+    problems: list[str] = []
+    ruled = _duplicates(content.practice, "competency", problems)
+    for located in content.practice:
+        rule = located.item
+        if rule.competency not in competencies:
+            problems += _unknown(located, "competency", [rule.competency], competencies, "competency")
+            continue
+        kinds = practised_by(rule.competency)
+        if not kinds:
+            problems.append(
+                f"{_line(located, 'competency')}: no practice case type practises '{rule.competency}'"
+            )
+        elif rule.case_types > len(kinds):
+            problems.append(
+                f"{_line(located, 'case_types')}: case_types: only {len(kinds)} case type(s) practise "
+                f"'{rule.competency}' ({', '.join(kinds)}), so {rule.case_types} can never be met"
+            )
+        if rule.cases < rule.case_types:
+            problems.append(f"{_line(located, 'cases')}: cases: at least one case of each type, so at least "
+                            f"{rule.case_types}")  # fmt: skip
+    practised = sorted({c for c in competencies if practised_by(c)} - ruled)
+    if practised:
+        problems.append(
+            "content/practice.yaml: no rule for "
+            + ", ".join(f"'{c}' (practised by {', '.join(practised_by(c))})" for c in practised)
+            + "; without one, practice would never count for it"
+        )
     return problems
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import Competency, ProficiencyLevel
 from pathways.learning.models import Course
+from pathways.practice.models import PracticeEvidenceRule
 from pathways.stories.models import Story
 from pathways.teams.models import OnboardingTemplate
 
@@ -28,6 +29,7 @@ FILES = (
     "paths.yaml",
     "stories.yaml",
     "onboarding.yaml",
+    "practice.yaml",
 )
 HEADER = (
     "# Exported from Pathways; loads with `pathways content load`. See content/README.md for the format.\n"
@@ -195,6 +197,16 @@ def onboarding_templates(session: Session) -> list[OnboardingTemplate]:
     return list(session.scalars(query))
 
 
+def practice_items(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Competency.code, PracticeEvidenceRule.cases, PracticeEvidenceRule.case_types,
+               PracticeEvidenceRule.why)
+        .join(PracticeEvidenceRule, PracticeEvidenceRule.competency_id == Competency.id)
+        .order_by(Competency.position, Competency.id)
+    )  # fmt: skip
+    return [{"competency": c, "cases": n, "case_types": t, "why": why} for c, n, t, why in rows]
+
+
 def framework(session: Session) -> Data:
     return {
         "scale.yaml": scale_items(session),
@@ -204,6 +216,7 @@ def framework(session: Session) -> Data:
         "paths.yaml": [path_item(e) for e in edges(session)],
         "stories.yaml": [story_item(s) for s in stories(session)],
         "onboarding.yaml": [onboarding_item(t) for t in onboarding_templates(session)],
+        "practice.yaml": practice_items(session),
     }
 
 

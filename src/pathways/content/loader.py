@@ -15,6 +15,7 @@ from pathways.content.reader import Content, read_content
 from pathways.content.schemas import CourseItem
 from pathways.db import Base
 from pathways.learning.models import Course
+from pathways.practice.models import PracticeEvidenceRule
 from pathways.stories.models import Story
 from pathways.teams.models import OnboardingTemplate
 
@@ -248,6 +249,21 @@ def _load_onboarding(session: Session, content: Content, report: LoadReport) -> 
     session.flush()
 
 
+def _load_practice_rules(
+    session: Session, content: Content, competencies: dict[str, Competency], report: LoadReport
+) -> None:
+    existing = {r.competency_id: r for r in session.scalars(select(PracticeEvidenceRule))}
+    for located in content.practice:
+        item = located.item
+        competency_id = competencies[item.competency].id
+        created = competency_id not in existing
+        rule = existing.get(competency_id) or PracticeEvidenceRule(competency_id=competency_id)
+        session.add(rule)
+        values = {"cases": item.cases, "case_types": item.case_types, "why": item.why}
+        report.count("practice rules", created, assign(rule, values))
+    session.flush()
+
+
 def load_content(session: Session, directory: Path) -> LoadReport:
     """Validate everything first (raising ContentError with every problem), then write it in place."""
     content = read_content(directory)
@@ -259,4 +275,5 @@ def load_content(session: Session, directory: Path) -> LoadReport:
     _load_paths(session, content, roles, report)
     _load_stories(session, content, roles, courses, report)
     _load_onboarding(session, content, report)
+    _load_practice_rules(session, content, competencies, report)
     return report

@@ -12,6 +12,7 @@ from pathways.content.schemas import (
     CourseItem,
     OnboardingTemplateItem,
     PathItem,
+    PracticeRuleItem,
     RoleItem,
     ScaleLevel,
     StoryItem,
@@ -26,6 +27,7 @@ FILES: dict[str, type[BaseModel]] = {
     "paths.yaml": PathItem,
     "stories.yaml": StoryItem,
     "onboarding.yaml": OnboardingTemplateItem,
+    "practice.yaml": PracticeRuleItem,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +79,7 @@ class Content:
     paths: list[Located[PathItem]] = field(default_factory=list)
     stories: list[Located[StoryItem]] = field(default_factory=list)
     onboarding: list[Located[OnboardingTemplateItem]] = field(default_factory=list)
+    practice: list[Located[PracticeRuleItem]] = field(default_factory=list)
 
 
 def _line_of(raw: LineMap, loc: tuple[Any, ...]) -> int:

@@ -143,3 +143,12 @@ class OnboardingTemplateItem(Item):
         if value not in SITE_TYPES:
             raise ValueError(f"must be one of: {', '.join(SITE_TYPES)}")
         return value
+
+
+class PracticeRuleItem(Item):
+    """How much passed practice a competency needs before the practice desk evidences a level."""
+
+    competency: str = Slug
+    cases: int = Field(ge=1, le=100)
+    case_types: int = Field(ge=1, le=20)
+    why: str = Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")  # one line, shown beside the rule

@@ -6,7 +6,7 @@ from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train, ensure, is_admin
 from pathways.deps import DbSession
-from pathways.practice import editing, service, sets
+from pathways.practice import editing, evidence, service, sets
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet
 from pathways.practice.schemas import (
@@ -18,6 +18,7 @@ from pathways.practice.schemas import (
     CaseTypeOut,
     ErrorResultOut,
     EventOut,
+    EvidenceStandingOut,
     FindingOut,
     LearnerResultOut,
     ReplayOut,
@@ -33,13 +34,16 @@ CSRF = [Depends(verify_csrf)]
 
 
 def summary(attempt: PracticeAttempt) -> AttemptSummaryOut:
-    return AttemptSummaryOut.model_validate(attempt, from_attributes=True)
+    out = AttemptSummaryOut.model_validate(attempt, from_attributes=True)
+    return out if attempt.set_id is None else out.model_copy(update={"case_seed": None})
 
 
 def attempt_out(attempt: PracticeAttempt) -> AttemptOut:
     case = dict(attempt.snapshot)
     if attempt.status != "finished":
         case["answer"] = None
+    if attempt.set_id is not None:
+        case["seed"] = None  # with the public generators a seed is the answer
     return AttemptOut(
         **summary(attempt).model_dump(),
         employee_number=attempt.employee.employee_number,
@@ -60,7 +64,6 @@ def set_out(practice_set: PracticeSet) -> SetOut:
         name=practice_set.name,
         case_types=practice_set.case_types,
         cases_per_type=practice_set.cases_per_type,
-        seed=practice_set.seed,
         level=practice_set.level,
         members=len(practice_set.members),
         created_at=practice_set.created_at,
@@ -139,6 +142,26 @@ def get_replay(attempt_id: int, session: DbSession, user: CurrentUser) -> Replay
         status=attempt.status,
         steps=[ReplayStepOut.model_validate(step) for step in service.replay(attempt)],
     )
+
+
+@router.get("/evidence", response_model=list[EvidenceStandingOut])
+def my_evidence(session: DbSession, user: CurrentUser) -> list[EvidenceStandingOut]:
+    return [
+        EvidenceStandingOut(
+            competency=s.rule.competency,
+            name=s.rule.name,
+            required_cases=s.rule.cases,
+            required_case_types=s.rule.case_types,
+            why=s.rule.why,
+            practised_by=list(s.rule.practised_by),
+            passed_cases=s.cases,
+            passed_case_types=list(s.types),
+            level=s.level,
+            cases_short=s.cases_short,
+            case_types_short=s.types_short,
+        )
+        for s in evidence.standings(session, service.learner_id(user))
+    ]
 
 
 @router.get("/sets", response_model=list[SetOut])

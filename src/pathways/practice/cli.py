@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pathways.practice.cases import CASE_KINDS, generate, set_case_seed
+from pathways.practice.case_seeds import batch_case_seed
+from pathways.practice.cases import CASE_KINDS, generate
 
 cli = typer.Typer(help="The practice desk's synthetic cases.", no_args_is_help=True)
 
@@ -44,7 +45,7 @@ def generate_command(
     written = []
     for number in range(cases):
         code = types[number % len(types)]
-        case = generate(code, set_case_seed(seed, code, number // len(types)))
+        case = generate(code, batch_case_seed(seed, code, number // len(types)))
         stem = f"{number + 1:04d}-{code}"
         record = case.model_dump(mode="json", exclude={"hidden"})
         (out / f"{stem}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

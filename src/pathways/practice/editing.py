@@ -1,7 +1,7 @@
 """Changing and deleting a practice set after it was built.
 
-The rules keep learners' work meaningful: once anyone has started a case in a set, its cases (types, count,
-seed) and the level it evidences are fixed, since the attempts and any evidence already recorded were earned
+The rules keep learners' work meaningful: once anyone has started a case in a set, its cases (types and count)
+and the level it evidences are fixed, since the attempts and any evidence already recorded were earned
 against them; learners who have attempts stay in the set, so their history stays with its results and their
 trainer can still replay it; and a set with attempts is never deleted (that would erase the attempts with
 it). Names and new learners can change at any time.
@@ -23,7 +23,7 @@ from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet, PracticeSetMember
 from pathways.practice.sets import set_for_trainer
 
-PLAN_FIELDS = ("case_types", "cases_per_type", "seed", "level")
+PLAN_FIELDS = ("case_types", "cases_per_type", "level")
 
 
 class SetChanges(BaseModel):
@@ -34,7 +34,6 @@ class SetChanges(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     case_types: list[str] | None = Field(default=None, min_length=1, max_length=len(CASE_KINDS))
     cases_per_type: int | None = Field(default=None, ge=1, le=10)
-    seed: int | None = Field(default=None, ge=0, le=2_000_000_000)
     level: int | None = Field(default=None, ge=1, le=4)
     members: list[str] | None = Field(default=None, min_length=1, max_length=200)  # the whole new list
 
@@ -77,7 +76,6 @@ def snapshot(practice_set: PracticeSet) -> dict[str, Any]:
         "name": practice_set.name,
         "case_types": list(practice_set.case_types),
         "cases_per_type": practice_set.cases_per_type,
-        "seed": practice_set.seed,
         "level": practice_set.level,
         "members": sorted(m.employee.employee_number for m in practice_set.members),
     }

@@ -1,16 +1,29 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pathways.competencies.models import Competency
 from pathways.db import Base, UtcDateTime
 from pathways.org.models import Employee
+from pathways.practice.case_seeds import new_set_secret
 
 
 class PracticeSet(Base):
-    """A trainer's set of cases for a cohort: which case types, how many of each, from which seed, and
-    the level that passing it evidences."""
+    """A trainer's set of cases for a cohort: which case types, how many of each, and the level that passing
+    it evidences. Each learner's cases are drawn from the set's secret (practice.case_seeds)."""
 
     __tablename__ = "practice_sets"
 
@@ -18,7 +31,8 @@ class PracticeSet(Base):
     name: Mapped[str] = mapped_column(String(120))
     case_types: Mapped[list[str]] = mapped_column(JSON)
     cases_per_type: Mapped[int] = mapped_column(Integer)
-    seed: Mapped[int] = mapped_column(Integer)
+    # Keys the HMAC that draws every case of the set; never serialised, shown or logged.
+    secret: Mapped[str] = mapped_column(String(64), default=new_set_secret)
     level: Mapped[int] = mapped_column(Integer)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -49,13 +63,30 @@ class PracticeAttempt(Base):
     never drifts."""
 
     __tablename__ = "practice_attempts"
+    # One attempt number per learner and set case, so two starts cannot draw the same case twice. An index
+    # rather than a constraint: SQLite adds an index in place, a constraint only by rebuilding the table.
+    __table_args__ = (
+        Index(
+            "uq_practice_attempts_slot_attempt",
+            "employee_id",
+            "set_id",
+            "case_type",
+            "case_index",
+            "attempt_number",
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     set_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sets.id", ondelete="CASCADE"), index=True)
     case_type: Mapped[str] = mapped_column(String(40))
-    case_seed: Mapped[int] = mapped_column(Integer)
+    # Never shown to a learner for a set case. 64 bits: a SQLite INTEGER already is.
+    case_seed: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     case_index: Mapped[int | None] = mapped_column(Integer)  # its number among the set's cases of that type
+    # 1, 2, ... for a set case drawn from the set's secret (each retry draws a new case); None for free
+    # practice and for set attempts drawn from the public seeds used before, which count toward nothing.
+    attempt_number: Mapped[int | None] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | finished
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -109,3 +140,19 @@ class PracticeFinding(Base):
     message: Mapped[str] = mapped_column(Text)
     competency: Mapped[str | None] = mapped_column(String(64))
     step: Mapped[int | None] = mapped_column(Integer)
+
+
+class PracticeEvidenceRule(Base):
+    """How much passed practice a competency needs before practice evidences a level (practice.yaml)."""
+
+    __tablename__ = "practice_evidence_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    cases: Mapped[int] = mapped_column(Integer)  # passed set cases, of case types that practise it
+    case_types: Mapped[int] = mapped_column(Integer)  # distinct case types among them
+    why: Mapped[str] = mapped_column(String(200))
+
+    competency: Mapped[Competency] = relationship(lazy="raise")

@@ -13,7 +13,7 @@ from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, describe_errors
-from pathways.practice import reports, service, sets
+from pathways.practice import evidence, reports, service, sets
 from pathways.practice.cases import CASE_KINDS, kind_for
 from pathways.practice.cases.base import Payload, usd
 from pathways.practice.cases.card_data import security_code
@@ -85,11 +85,12 @@ def desk_context(attempt: PracticeAttempt, error: str | None = None) -> dict[str
 @router.get("")
 def desk_home(request: Request, session: DbSession, user: CurrentUser) -> HTMLResponse:
     employee_id = service.learner_id(user) if user.employee_id else None
-    assigned, progress, recent = [], {}, []
+    assigned, progress, recent, standings = [], {}, [], []
     if employee_id is not None:
         assigned = sets.assigned_sets(session, employee_id)
         progress = sets.learner_progress(session, employee_id, [s.id for s in assigned])
         recent = service.attempts_of(session, employee_id, limit=15)
+        standings = evidence.standings(session, employee_id)
     context = {
         "kinds": CASE_KINDS,
         "assigned": assigned,
@@ -98,6 +99,7 @@ def desk_home(request: Request, session: DbSession, user: CurrentUser) -> HTMLRe
         "employee_id": employee_id,
         "trainer": can_train(user),
         "set_cases": sets.set_cases,
+        "standings": standings,
     }
     return render(request, "practice/home.html", context)
 
@@ -193,7 +195,6 @@ async def create_set_from_form(request: Request, session: DbSession, user: Curre
         "case_types": form.getlist("case_types"),
         "members": form.getlist("members"),
         "cases_per_type": form.get("cases_per_type"),
-        "seed": form.get("seed"),
         "level": form.get("level"),
     }
     try:

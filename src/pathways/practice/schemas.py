@@ -3,6 +3,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pathways.practice.case_seeds import FREE_SEED_LIMIT
+
 
 class CaseTypeOut(BaseModel):
     code: str
@@ -15,7 +17,8 @@ class CaseTypeOut(BaseModel):
 
 class StartAttemptIn(BaseModel):
     case_type: str = Field(min_length=1, max_length=40)
-    seed: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    # Free practice only; a set's cases are drawn by the server from the set's secret.
+    seed: int | None = Field(default=None, ge=0, lt=FREE_SEED_LIMIT)
     set_id: int | None = Field(default=None, ge=1)
     index: int | None = Field(default=None, ge=0, le=9)
 
@@ -54,7 +57,7 @@ class ScoreOut(BaseModel):
 
 class CaseOut(BaseModel):
     type: str
-    seed: int
+    seed: int | None  # free practice only: a set case's seed would give its answer away
     title: str
     brief: str
     facts: dict[str, Any]
@@ -64,9 +67,10 @@ class CaseOut(BaseModel):
 class AttemptSummaryOut(BaseModel):
     id: int
     case_type: str
-    case_seed: int
+    case_seed: int | None  # free practice only, as CaseOut.seed
     set_id: int | None
     case_index: int | None
+    attempt_number: int | None  # a set case: 1 for the first case drawn, 2 for the retry's new case...
     status: str
     started_at: dt.datetime
     finished_at: dt.datetime | None
@@ -102,7 +106,6 @@ class SetOut(BaseModel):
     name: str
     case_types: list[str]
     cases_per_type: int
-    seed: int
     level: int
     members: int
     created_at: dt.datetime | None
@@ -140,3 +143,19 @@ class SetResultsOut(BaseModel):
     by_case: list[CaseResultOut]
     by_error: list[ErrorResultOut]
     by_learner: list[LearnerResultOut]
+
+
+class EvidenceStandingOut(BaseModel):
+    """One competency's practice-evidence rule and how far the learner is from it."""
+
+    competency: str
+    name: str
+    required_cases: int
+    required_case_types: int
+    why: str
+    practised_by: list[str]
+    passed_cases: int
+    passed_case_types: list[str]
+    level: int  # what practice evidences by the rule; 0: not yet
+    cases_short: int
+    case_types_short: int

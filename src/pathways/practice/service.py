@@ -1,7 +1,6 @@
 """Attempts: start a case, record each learner action as an event, finish and score it."""
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +10,8 @@ from pathways.auth.models import User
 from pathways.auth.permissions import can_review_practice, ensure
 from pathways.errors import BadRequest, Conflict, Forbidden, NotFound
 from pathways.practice import sets as set_service
-from pathways.practice.cases import kind_for, set_case_seed
+from pathways.practice.case_seeds import FREE_SEED_LIMIT, free_seed, is_free_seed, set_case_seed
+from pathways.practice.cases import kind_for
 from pathways.practice.cases.base import Action, Case, Finding
 from pathways.practice.models import (
     PracticeAttempt,
@@ -47,37 +47,32 @@ def start_attempt(
     index: int | None = None,
     now: dt.datetime | None = None,
 ) -> PracticeAttempt:
+    """Free practice: the case for `seed` (below FREE_SEED_LIMIT), or one the server draws. A set case: the
+    learner's open attempt at it, or a new case drawn from the set's secret (case_seeds), never one seen
+    before."""
     kind = kind_for(case_type)
+    attempt_number = None
     if set_id is not None:
-        practice_set = session.get(PracticeSet, set_id)
-        if practice_set is None:
-            raise NotFound(f"No practice set with id {set_id}.")
-        if session.get(PracticeSetMember, (set_id, employee_id)) is None:
-            raise Forbidden("This practice set is not assigned to you.")
+        if seed is not None:
+            raise BadRequest("A practice set's cases are drawn by the server; leave the seed out.")
         index = 0 if index is None else index
-        if case_type not in practice_set.case_types or not 0 <= index < practice_set.cases_per_type:
-            raise BadRequest(f"Practice set {set_id} has no case {case_type} #{index + 1}.")
-        seed = set_case_seed(practice_set.seed, case_type, index)
-        open_one = session.scalar(
-            select(PracticeAttempt).where(
-                PracticeAttempt.employee_id == employee_id,
-                PracticeAttempt.set_id == set_id,
-                PracticeAttempt.case_type == case_type,
-                PracticeAttempt.case_index == index,
-                PracticeAttempt.status == "open",
-            )
-        )
+        practice_set = set_slot(session, employee_id, set_id, case_type, index)
+        open_one, attempt_number = next_set_attempt(session, employee_id, set_id, case_type, index)
         if open_one is not None:
             return open_one  # carry on where the learner left off
+        seed = set_case_seed(practice_set.secret, employee_id, case_type, index, attempt_number)
     elif seed is None:
-        seed = secrets.randbelow(1_000_000_000)
+        seed = free_seed()
+    elif not is_free_seed(seed):
+        raise BadRequest(f"A free-practice seed is a whole number from 0 to {FREE_SEED_LIMIT - 1}.")
     case = kind.generate(seed)
     attempt = PracticeAttempt(
         employee_id=employee_id,
         set_id=set_id,
         case_type=case_type,
         case_seed=seed,
-        case_index=index,
+        case_index=index if set_id is not None else None,
+        attempt_number=attempt_number,
         snapshot=case.model_dump(mode="json"),
         status="open",
         started_at=utc(now),
@@ -87,6 +82,45 @@ def start_attempt(
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def set_slot(session: Session, employee_id: int, set_id: int, case_type: str, index: int) -> PracticeSet:
+    practice_set = session.get(PracticeSet, set_id)
+    if practice_set is None:
+        raise NotFound(f"No practice set with id {set_id}.")
+    # Holding the learner's membership row makes two starts of the same case take turns, so they cannot
+    # both draw attempt number n (PostgreSQL; SQLite serialises writers anyway).
+    member = session.scalar(
+        select(PracticeSetMember)
+        .where(PracticeSetMember.set_id == set_id, PracticeSetMember.employee_id == employee_id)
+        .with_for_update()
+    )
+    if member is None:
+        raise Forbidden("This practice set is not assigned to you.")
+    if case_type not in practice_set.case_types or not 0 <= index < practice_set.cases_per_type:
+        raise BadRequest(f"Practice set {set_id} has no case {case_type} #{index + 1}.")
+    return practice_set
+
+
+def next_set_attempt(
+    session: Session, employee_id: int, set_id: int, case_type: str, index: int
+) -> tuple[PracticeAttempt | None, int]:
+    """The learner's open attempt at this set case drawn from the secret, if any; else the next number."""
+    tries = list(
+        session.scalars(
+            select(PracticeAttempt)
+            .where(
+                PracticeAttempt.employee_id == employee_id,
+                PracticeAttempt.set_id == set_id,
+                PracticeAttempt.case_type == case_type,
+                PracticeAttempt.case_index == index,
+                PracticeAttempt.attempt_number.is_not(None),
+            )
+            .order_by(PracticeAttempt.attempt_number)
+        )
+    )
+    open_one = next((a for a in tries if a.status == "open"), None)
+    return open_one, (tries[-1].attempt_number or 0) + 1 if tries else 1
 
 
 def get_attempt(session: Session, attempt_id: int) -> PracticeAttempt:

@@ -54,7 +54,6 @@ def form_changes(form: FormData) -> dict[str, Any]:
         raw |= {
             "case_types": form.getlist("case_types"),
             "cases_per_type": form.get("cases_per_type"),
-            "seed": form.get("seed"),
             "level": form.get("level"),
         }
     return raw

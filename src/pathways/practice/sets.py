@@ -1,25 +1,26 @@
 """Practice sets: a trainer's cases for a cohort, their results, and the evidence a passed set records.
 
-A learner passes a set when their latest finished attempt at every case in it passed. That day, each
-competency the set's case types evidence gets one EvidenceRecord at the set's level (source "practice"),
-which the tracker's gap analysis reads through competencies.evidence.levels_for.
+A learner passes a set when their latest finished attempt at every case in it passed, each attempt drawn from
+the set's secret (case_seeds; attempts from before the secrets count toward no pass). That day the learner's
+practice evidence is worked out again (practice.evidence): a competency gets an EvidenceRecord only once
+enough passed cases of enough case types add up to a level.
 """
 
 import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_train, ensure, is_admin, visible_employee_ids
-from pathways.competencies.models import Competency, EvidenceRecord
 from pathways.errors import BadRequest, NotFound
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
+from pathways.practice import evidence
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeFinding, PracticeSet, PracticeSetMember
 
@@ -27,10 +28,13 @@ TRAINERS_ONLY = "Only trainers and administrators build practice sets and see co
 
 
 class NewSet(BaseModel):
+    # A field this API no longer takes (a set's seed: cases are drawn from a server-side secret) is refused,
+    # not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=120)
     case_types: list[str] = Field(min_length=1, max_length=len(CASE_KINDS))
     cases_per_type: int = Field(ge=1, le=10)
-    seed: int = Field(ge=0, le=2_000_000_000)
     level: int = Field(ge=1, le=4)
     members: list[str] = Field(min_length=1, max_length=200)  # employee numbers
 
@@ -69,7 +73,6 @@ def create_set(session: Session, user: User, data: NewSet) -> PracticeSet:
         name=data.name,
         case_types=data.case_types,
         cases_per_type=data.cases_per_type,
-        seed=data.seed,
         level=data.level,
         created_by_user_id=user.id,
         members=[PracticeSetMember(employee_id=p.id) for p in people],
@@ -149,9 +152,12 @@ def set_cases(practice_set: PracticeSet) -> list[tuple[str, int]]:
 def latest_attempts(
     session: Session, set_id: int, employee_ids: list[int] | None = None
 ) -> dict[tuple[int, str, int], PracticeAttempt]:
-    """(employee, case type, index) -> the learner's most recent finished attempt at that case."""
+    """(employee, case type, index) -> the learner's most recent finished attempt at that case that counts
+    toward passing the set (drawn from the set's secret)."""
     query = select(PracticeAttempt).where(
-        PracticeAttempt.set_id == set_id, PracticeAttempt.status == "finished"
+        PracticeAttempt.set_id == set_id,
+        PracticeAttempt.status == "finished",
+        PracticeAttempt.attempt_number.is_not(None),
     )
     if employee_ids is not None:
         query = query.where(PracticeAttempt.employee_id.in_(employee_ids))
@@ -164,11 +170,13 @@ def latest_attempts(
 def learner_progress(
     session: Session, employee_id: int, set_ids: list[int]
 ) -> dict[int, dict[tuple[int, str, int], PracticeAttempt]]:
-    """Per set: the learner's latest finished attempt at each case, in one query for all their sets."""
+    """Per set: the learner's latest finished attempt at each case that counts toward passing it, in one
+    query for all their sets."""
     query = select(PracticeAttempt).where(
         PracticeAttempt.employee_id == employee_id,
         PracticeAttempt.set_id.in_(set_ids),
         PracticeAttempt.status == "finished",
+        PracticeAttempt.attempt_number.is_not(None),
     )
     progress: dict[int, dict[tuple[int, str, int], PracticeAttempt]] = {set_id: {} for set_id in set_ids}
     for attempt in session.scalars(query.order_by(PracticeAttempt.id)):
@@ -187,28 +195,17 @@ def record_if_passed(session: Session, set_id: int, employee_id: int, today: dt.
     if not all((a := latest.get((employee_id, c, i))) is not None and a.passed for c, i in cases):
         return False
     member.passed_on = today
-    codes = sorted({code for c in practice_set.case_types for code in CASE_KINDS[c].competencies})
-    competencies = session.scalars(select(Competency).where(Competency.code.in_(codes)))
-    detail = f"Practice set #{practice_set.id} '{practice_set.name}' passed ({len(cases)} cases)"
-    for competency in competencies:
-        session.add(
-            EvidenceRecord(
-                employee_id=employee_id,
-                competency_id=competency.id,
-                level=practice_set.level,
-                source="practice",
-                detail=detail[:300],
-                recorded_on=today,
-            )
-        )
     session.flush()
-    inbox.notify_employee(
-        session,
-        employee_id,
-        "practice",
-        f"You passed practice set '{practice_set.name}': evidence recorded at level {practice_set.level}.",
-        f"/practice#set-{practice_set.id}",
-    )
+    raised = evidence.record(session, employee_id, today)
+    if raised:
+        levels = ", ".join(f"{code} at level {level}" for code, level in sorted(raised.items()))
+        message = f"You passed practice set '{practice_set.name}'. Practice evidence recorded: {levels}."
+    else:
+        message = (
+            f"You passed practice set '{practice_set.name}'. Its cases count toward practice evidence, "
+            "which needs enough passed cases of enough case types: see how far you are."
+        )
+    inbox.notify_employee(session, employee_id, "practice", message, "/practice#evidence")
     return True
 
 

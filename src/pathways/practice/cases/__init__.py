@@ -3,7 +3,7 @@
 from pathways.errors import NotFound
 from pathways.practice.cases.abn import Abn
 from pathways.practice.cases.backfill import WaitlistBackfill
-from pathways.practice.cases.base import Case, CaseKind, derived_seed
+from pathways.practice.cases.base import Case, CaseKind
 from pathways.practice.cases.booking import Booking
 from pathways.practice.cases.cost_sharing import CostSharing
 from pathways.practice.cases.eligibility import Eligibility
@@ -49,6 +49,6 @@ def generate(code: str, seed: int) -> Case:
     return kind_for(code).generate(seed)
 
 
-def set_case_seed(set_seed: int, code: str, index: int) -> int:
-    """The seed of the index-th case of one type in a practice set or an offline batch."""
-    return derived_seed("practice", set_seed, code, index)
+def practised_by(competency: str) -> tuple[str, ...]:
+    """The case types whose cases practise a competency, in the catalog's order."""
+    return tuple(kind.code for kind in CASE_KINDS.values() if competency in kind.competencies)

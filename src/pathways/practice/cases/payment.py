@@ -17,6 +17,7 @@ from pathways.practice.cases.base import (
     Screened,
     Severity,
     SignedMoney,
+    derived_seed,
     first,
     last,
     rng_for,
@@ -166,7 +167,7 @@ class Payment(CaseKind):
         )
         return {
             "receipt": {
-                "number": f"R-{case.seed % 100000:05d}-{taken.seq}",
+                "number": f"R-{derived_seed('receipt', case.seed) % 100000:05d}-{taken.seq}",
                 "date": case.facts["date"],
                 "patient": case.facts["patient"],
                 "amount": usd(to_cents(paid.amount)),

@@ -1,0 +1,167 @@
+"""When passed practice adds up to competency evidence.
+
+A passed set shows the competencies its case types practise, at the set's level. A couple of cases show
+luck or a good day rather than a level, so practice evidences competency C at level L only when the
+learner's passed sets of level L or above hold at least `cases` cases of the case types that practise C,
+of at least `case_types` different types: content/practice.yaml states both per competency, with the
+reason. A set counts once every case in it is passed (sets.record_if_passed); its cases count once each,
+however many retries they took.
+
+Each time a learner passes a set the tally is redone, and for every competency whose level by this rule
+went up an EvidenceRecord (source "practice") is added. competencies.evidence, the tracker, the planner and
+the team views read those records like any other evidence, so the rule is applied once, here.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pathways.competencies.models import Competency, EvidenceRecord
+from pathways.practice.cases import practised_by
+from pathways.practice.models import PracticeEvidenceRule, PracticeSet, PracticeSetMember
+
+SOURCE = "practice"
+
+
+@dataclass(frozen=True)
+class Rule:
+    competency: str
+    name: str
+    cases: int
+    case_types: int
+    why: str
+    practised_by: tuple[str, ...]  # the case types that practise the competency
+
+
+@dataclass(frozen=True)
+class PassedSet:
+    level: int
+    case_types: tuple[str, ...]
+    cases_per_type: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one learner stands against one competency's rule: what counts so far, and what is missing."""
+
+    rule: Rule
+    level: int  # the level practice evidences by the rule; 0 when it does not yet
+    cases: int  # passed cases that practise the competency, in sets of any level
+    types: tuple[str, ...]  # the case types among them
+
+    @property
+    def cases_short(self) -> int:
+        return max(self.rule.cases - self.cases, 0)
+
+    @property
+    def types_short(self) -> int:
+        return max(self.rule.case_types - len(self.types), 0)
+
+    @property
+    def missing(self) -> str:
+        """What is still needed for a first level, in words; empty once the rule is met."""
+        parts = []
+        if self.cases_short:
+            parts.append(f"{self.cases_short} more passed case{'s' if self.cases_short != 1 else ''}")
+        if self.types_short:
+            parts.append(f"{self.types_short} more case type{'s' if self.types_short != 1 else ''}")
+        return " and ".join(parts)
+
+
+def rules(session: Session) -> dict[str, Rule]:
+    rows = session.execute(
+        select(Competency.code, Competency.name, PracticeEvidenceRule.cases, PracticeEvidenceRule.case_types,
+               PracticeEvidenceRule.why)
+        .join(PracticeEvidenceRule, PracticeEvidenceRule.competency_id == Competency.id)
+        .order_by(Competency.name)
+    )  # fmt: skip
+    return {
+        code: Rule(code, name, cases, types, why, practised_by(code))
+        for code, name, cases, types, why in rows
+    }
+
+
+def passed_sets(session: Session, employee_id: int) -> list[PassedSet]:
+    rows = session.execute(
+        select(PracticeSet.level, PracticeSet.case_types, PracticeSet.cases_per_type)
+        .join(PracticeSetMember, PracticeSetMember.set_id == PracticeSet.id)
+        .where(PracticeSetMember.employee_id == employee_id, PracticeSetMember.passed_on.is_not(None))
+    )
+    return [PassedSet(level, tuple(types), per_type) for level, types, per_type in rows]
+
+
+def tally(rule: Rule, passed: Iterable[PassedSet]) -> tuple[int, tuple[str, ...]]:
+    cases, types = 0, set()
+    for practice_set in passed:
+        relevant = [code for code in practice_set.case_types if code in rule.practised_by]
+        cases += practice_set.cases_per_type * len(relevant)
+        types.update(relevant)
+    return cases, tuple(sorted(types))
+
+
+def level_for(rule: Rule, passed: list[PassedSet]) -> int:
+    for level in (4, 3, 2, 1):
+        cases, types = tally(rule, [p for p in passed if p.level >= level])
+        if cases >= rule.cases and len(types) >= rule.case_types:
+            return level
+    return 0
+
+
+def standings(session: Session, employee_id: int) -> list[Standing]:
+    passed = passed_sets(session, employee_id)
+    found = []
+    for rule in rules(session).values():
+        cases, types = tally(rule, passed)
+        found.append(Standing(rule, level_for(rule, passed), cases, types))
+    return found
+
+
+def recorded_levels(session: Session, employee_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Competency.code, func.max(EvidenceRecord.level))
+        .join(EvidenceRecord, EvidenceRecord.competency_id == Competency.id)
+        .where(EvidenceRecord.employee_id == employee_id, EvidenceRecord.source == SOURCE)
+        .group_by(Competency.code)
+    )
+    return {code: level for code, level in rows}
+
+
+def record(session: Session, employee_id: int, today: dt.date) -> dict[str, int]:
+    """Add evidence for every competency whose level by the rule is above what practice recorded before;
+    returns those competencies and their new levels."""
+    before = recorded_levels(session, employee_id)
+    passed = passed_sets(session, employee_id)
+    all_rules = rules(session)
+    raised: dict[str, int] = {}
+    for rule in all_rules.values():
+        level = level_for(rule, passed)
+        if level > before.get(rule.competency, 0):
+            raised[rule.competency] = level
+    if not raised:
+        return raised
+    ids = dict(
+        session.execute(select(Competency.code, Competency.id).where(Competency.code.in_(raised))).all()
+    )
+    for code, level in raised.items():
+        rule = all_rules[code]
+        cases, types = tally(rule, [p for p in passed if p.level >= level])
+        # Short enough for the tracker's gap table, which shows the first 80 characters of a detail.
+        detail = (
+            f"Practice desk: {cases} passed cases, {len(types)} case types, level {level}+ "
+            f"(rule: {rule.cases} of {rule.case_types} types)"
+        )
+        session.add(
+            EvidenceRecord(
+                employee_id=employee_id,
+                competency_id=ids[code],
+                level=level,
+                source=SOURCE,
+                detail=detail[:300],
+                recorded_on=today,
+            )
+        )
+    session.flush()
+    return raised
