@@ -23,6 +23,8 @@ from pathways.db import Database
 from pathways.errors import AppError, describe_errors
 from pathways.learning.cli import cli as completions_cli
 from pathways.learning.reminders import remind_daily
+from pathways.mail.cli import cli as mail_cli
+from pathways.mail.sender import send_forever
 from pathways.org import demo
 from pathways.plans import service as plans_service
 from pathways.practice.cli import cli as practice_cli
@@ -46,6 +48,7 @@ app.add_typer(practice_cli, name="practice")
 app.add_typer(lrs_cli, name="lrs")
 app.add_typer(completions_cli, name="completions")
 app.add_typer(tracker_cli, name="tracker")
+app.add_typer(mail_cli, name="mail")
 
 
 def fail(message: str) -> None:
@@ -220,6 +223,9 @@ def serve(
     reminders: Annotated[
         bool, typer.Option(help="Send due-soon, expiring and overdue reminders at start and then daily.")
     ] = True,
+    mail: Annotated[
+        bool, typer.Option(help="Send the email outbox every PATHWAYS_MAIL_EVERY_S seconds (default 60).")
+    ] = True,
 ) -> None:
     """Serve the site with Uvicorn."""
     settings = get_settings()
@@ -231,6 +237,12 @@ def serve(
         # One sender for the whole server, in this process rather than in each worker.
         sender = threading.Thread(target=remind_daily, args=(database(), stop), name="reminders", daemon=True)
         sender.start()
+    if mail:
+        # Safe beside other servers and cron: every message is claimed through the database first.
+        mailer = threading.Thread(
+            target=send_forever, args=(database(), settings, stop), name="mail", daemon=True
+        )
+        mailer.start()
     try:
         uvicorn.run("pathways.app:create_app", factory=True, host=host, port=port, workers=workers)
     finally:

@@ -1,7 +1,7 @@
 """Every table, imported in dependency order, so metadata is complete for Alembic and the app."""
 
 from pathways.audit.models import AuditEntry
-from pathways.auth.models import ApiToken, SignInThrottle, User
+from pathways.auth.models import ApiToken, PasswordResetToken, SignInThrottle, User
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import (
     Competency,
@@ -24,6 +24,7 @@ from pathways.learning.models import (
     CourseStart,
     LearningReminder,
 )
+from pathways.mail.models import OutboxMessage
 from pathways.org.models import Employee, Region, Site
 from pathways.practice.models import (
     PracticeAttempt,
@@ -78,6 +79,8 @@ __all__ = [
     "OnboardingItem",
     "OnboardingPlan",
     "OnboardingTemplate",
+    "OutboxMessage",
+    "PasswordResetToken",
     "PathEdge",
     "PracticeAttempt",
     "PracticeEvent",

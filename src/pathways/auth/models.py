@@ -31,6 +31,8 @@ class User(Base):
     # The session cookie is signed, not stored: it names the epoch it was issued in, and signing out moves the
     # epoch on, so every copy of the cookie (another browser, a stolen one) stops working at once.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Which inbox messages also go by email: "each" as they happen, "digest" once a day, or "none".
+    email_notifications: Mapped[str] = mapped_column(String(8), default="each", server_default="each")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
 
     employee: Mapped[Employee | None] = relationship(lazy="raise")
@@ -58,3 +60,18 @@ class SignInThrottle(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "email|address"
     failures: Mapped[int] = mapped_column(default=0)
     window_started: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class PasswordResetToken(Base):
+    """A password-reset link: single use, expiring. Only the SHA-256 of its token is stored; the sender makes
+    the token again from `salt` and the secret key when it writes the email (pathways.auth.reset)."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

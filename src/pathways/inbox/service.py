@@ -6,21 +6,39 @@ from sqlalchemy.orm import Session
 from pathways.auth.models import User
 from pathways.errors import NotFound
 from pathways.inbox.models import Notification
+from pathways.mail import service as mail
+from pathways.mail.service import Recipient
 
 
-def notify_user(session: Session, user_id: int, kind: str, message: str, link: str = "") -> Notification:
+def notify_user(
+    session: Session,
+    user_id: int,
+    kind: str,
+    message: str,
+    link: str = "",
+    recipient: Recipient | None = None,
+) -> Notification:
+    """The one place every event reaches a person: the inbox, and for the kinds that email, the outbox in
+    the same transaction. `recipient` spares a query when the caller has already read the account."""
     note = Notification(user_id=user_id, kind=kind, message=message, link=link)
     session.add(note)
     session.flush()
+    if kind in mail.EMAILED_KINDS:
+        to = recipient if recipient is not None else mail.recipient(session, user_id)
+        if to is not None:
+            mail.queue_notification(session, to, note.id, kind, message, link)
     return note
 
 
 def notify_employee(session: Session, employee_id: int, kind: str, message: str, link: str = "") -> bool:
     """Notify the account of an employee; False when they have no account yet (nothing to deliver to)."""
-    user_id = session.scalar(select(User.id).where(User.employee_id == employee_id))
-    if user_id is None:
+    row = session.execute(
+        select(*mail.RECIPIENT_COLUMNS).where(User.employee_id == employee_id)
+    ).one_or_none()
+    if row is None:
         return False
-    notify_user(session, user_id, kind, message, link)
+    to = Recipient(*row)
+    notify_user(session, to.user_id, kind, message, link, recipient=to)
     return True
 
 

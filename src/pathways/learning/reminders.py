@@ -21,6 +21,8 @@ from pathways.db import Database
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course, LearningReminder
+from pathways.mail import service as mail
+from pathways.mail.service import Recipient
 from pathways.org.models import Employee
 
 log = logging.getLogger(__name__)
@@ -82,9 +84,13 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
         e_id: (name, manager)
         for e_id, name, manager in session.execute(select(Employee.id, Employee.name, Employee.manager_id))
     }
-    accounts = dict(
-        session.execute(select(User.employee_id, User.id).where(User.employee_id.is_not(None))).all()
-    )
+    # With what the email needs, so the outbox costs no query per person.
+    accounts = {
+        employee_id: Recipient(user_id, email, name, preference, active)
+        for employee_id, user_id, email, name, preference, active in session.execute(
+            select(User.employee_id, *mail.RECIPIENT_COLUMNS).where(User.employee_id.is_not(None))
+        )
+    }
     mine: dict[tuple[int, str], list[tuple[str, dt.date]]] = {}
     reports: dict[int, list[tuple[dt.date, str, str]]] = {}
     for row, kind in fresh:
@@ -105,8 +111,8 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             counts.due_soon += 1
     session.flush()
     for (employee_id, kind), items in mine.items():
-        user_id = accounts.get(employee_id)
-        if user_id is None:
+        to = accounts.get(employee_id)
+        if to is None:
             continue  # no account to deliver to; the reminder still counts as sent
         if kind == OVERDUE:
             message = f"Overdue required courses: {_listing(items)}."
@@ -115,16 +121,16 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             message = f"Required courses expiring {within}, to take again: {_listing(items)}."
         else:
             message = f"Required courses due within {rules.DUE_SOON_DAYS} days: {_listing(items)}."
-        inbox.notify_user(session, user_id, kind, message, "/learning")
+        inbox.notify_user(session, to.user_id, kind, message, "/learning", recipient=to)
         counts.messages += 1
     for manager_id, overdue in reports.items():
-        user_id = accounts.get(manager_id)
-        if user_id is not None:
+        manager = accounts.get(manager_id)
+        if manager is not None:
             # Oldest first: the longest overdue is what a manager should chase first.
             lines = [f"{name}: {code} (due {due:%-d %b %Y})" for due, name, code in sorted(overdue)]
             more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
             message = "Your reports are overdue on: " + "; ".join(lines[:LISTED]) + more + "."
-            inbox.notify_user(session, user_id, OVERDUE, message, "/learning/team")
+            inbox.notify_user(session, manager.user_id, OVERDUE, message, "/learning/team", recipient=manager)
             counts.messages += 1
     return counts
 
