@@ -28,14 +28,15 @@ def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Dat
     database = Database(url)
     with database.transaction() as session:
         for who in ("psr_pat", "sup_sue"):
+            name = who.replace("_", " ").title()
             auth_service.add_user(
                 session,
                 NewUser(
                     email=f"{who}@pathways.example",
-                    name=who.replace("_", " ").title(),
+                    name=name,
                     account_role="employee",
                     password="pathways-demo",
-                ),  # fmt: skip
+                ),
             )
     yield database
     database.engine.dispose()

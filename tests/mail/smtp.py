@@ -42,7 +42,7 @@ class Handler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         local = address.split("@")[0]
         if local == BOUNCES:
-            return "550 5.1.1 <%s>: no such mailbox here" % address
+            return f"550 5.1.1 <{address}>: no such mailbox here"
         if local == BUSY:
             return "451 4.3.2 try again later"
         if self.hold is not None:

@@ -132,7 +132,7 @@ def test_a_sender_killed_mid_send_leaves_the_message_to_another_exactly_once(
     own_database: Database, smtp: SmtpServer
 ) -> None:
     """`pathways mail send` claims the message and is SIGKILLed while the server holds it before accepting.
-    Until the claim's lease runs out nobody else takes the message; after it, another sender sends it, once."""
+    Until the claim's lease runs out nobody else takes the message; after it, another sender sends it once."""
     queue(own_database)
     smtp.handler.hold = threading.Event()
     env = {
