@@ -24,7 +24,8 @@ run: setup
 # Debian's chromium drives the browser tests (Playwright never downloads a browser of its own),
 # LibreOffice opens the exported workbooks as a real reader would (where apt-get cannot install it, that one
 # test is skipped with its reason, as issue 5 asks; chromium has no such fallback), and an independent xAPI validator from
-# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py).
+# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py), and node's oidc-provider
+# is the identity provider the single sign-on tests start (tests/sso/provider.mjs).
 test-deps:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
@@ -37,6 +38,9 @@ test-deps:
 	@test -d $(VENV)/node/node_modules/@learninglocker/xapi-validation || { \
 	  echo "Installing Learning Locker's xAPI statement validator for the LRS tests"; \
 	  npm install --no-audit --no-fund --prefix $(VENV)/node @learninglocker/xapi-validation@3.0.0; }
+	@test -d $(VENV)/node/node_modules/oidc-provider || { \
+	  echo "Installing node's oidc-provider, the OpenID provider the single sign-on tests sign in with"; \
+	  npm install --no-audit --no-fund --prefix $(VENV)/node oidc-provider@9.13.3; }
 
 lint: setup
 	$(BIN)/ruff check src tests bench migrations

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_provider_name: str = "your organisation's account"
+    oidc_scope: str = "openid email profile"
     # The ID token claim that names the person, and what it is matched against.
     oidc_claim: str = "email"
     oidc_match: str = Field(default="email", pattern="^(email|employee_number)$")

@@ -6,7 +6,6 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pathways.auth.models import User
 from pathways.config import Settings
 from pathways.inbox import service as inbox
 from pathways.inbox.models import Notification
@@ -29,9 +28,14 @@ def outbox(session: Session, who: str) -> list[OutboxMessage]:
 
 def assign(session: Session, who: str = "psr_alice", code: str = "COMM-110") -> None:
     assignments.assign(
-        session, user(session, "sup_carl"), course_code=code, target=Target("employee", str(person(session, who).id)),
-        due_on=TODAY + dt.timedelta(days=30), reason="Refresh", today=TODAY,
-    )  # fmt: skip
+        session,
+        user(session, "sup_carl"),
+        course_code=code,
+        target=Target("employee", str(person(session, who).id)),
+        due_on=TODAY + dt.timedelta(days=30),
+        reason="Refresh",
+        today=TODAY,
+    )
 
 
 def test_an_assignment_queues_an_email_in_the_same_transaction(session: Session) -> None:

@@ -30,9 +30,12 @@ def queue(database: Database, who: str = "psr_pat", count: int = 1, to: str | No
             session.flush()
         for n in range(count):
             inbox.notify_user(
-                session, user.id, "assignment", f"New required course: Privacy {n}, due 3 Jan 2027. More.",
+                session,
+                user.id,
+                "assignment",
+                f"New required course: Privacy {n}, due 3 Jan 2027. More.",
                 "/learning",
-            )  # fmt: skip
+            )
         return list(session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
 
 

@@ -3,11 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.auth import service, throttle
+from pathways.auth import account_routes, reset_routes, service, sso_routes, throttle
 from pathways.auth.csrf import csrf_token, verify_csrf
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import Me
+from pathways.config import Settings
 from pathways.deps import DbSession
 from pathways.errors import TooManyRequests
 from pathways.web import render
@@ -22,11 +23,20 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def _sign_in_options(request: Request) -> dict[str, object]:
+    settings: Settings = request.app.state.settings
+    return {
+        "sso": settings.oidc_provider_name if settings.oidc_enabled else None,
+        "local_passwords": settings.local_passwords,
+    }
+
+
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "auth/login.html", {"next": safe_next(next), "email": ""})
+    context = {"next": safe_next(next), "email": "", **_sign_in_options(request)}
+    return render(request, "auth/login.html", context)
 
 
 @router.post("/login", include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -38,7 +48,10 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     address = request.client.host if request.client else "unknown"
-    context = {"next": safe_next(next), "email": email}
+    context = {"next": safe_next(next), "email": email, **_sign_in_options(request)}
+    if not context["local_passwords"]:
+        error = f"Pathways passwords are turned off here: sign in with {context['sso']}."
+        return render(request, "auth/login.html", {**context, "error": error}, status_code=400)
     try:
         throttle.check(session, email, address)
     except TooManyRequests as exc:
@@ -77,3 +90,8 @@ def me(user: CurrentUser) -> Me:
         account_role=AccountRole(user.account_role),
         employee_id=user.employee_id,
     )
+
+
+# The pages around signing in live in their own modules, served under this router.
+for _module in (reset_routes, account_routes, sso_routes):
+    router.include_router(_module.router)
