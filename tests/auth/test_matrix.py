@@ -29,6 +29,13 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/openapi.json"),
     ("GET", "/xapi/about"),  # LMS clients read the versions before they authenticate
+    # Signing in another way, or getting back in: before there is anyone to sign in.
+    ("GET", "/auth/oidc/start"),
+    ("GET", "/auth/oidc/callback"),
+    ("GET", "/password/forgot"),
+    ("POST", "/password/forgot"),
+    ("GET", "/password/reset/{token}"),
+    ("POST", "/password/reset/{token}"),
 }
 # Machine clients with their own credentials (HTTP Basic), never the browser session.
 OWN_AUTH_PREFIXES = ("/xapi",)
@@ -67,6 +74,9 @@ def samples(session: Session) -> dict[str, str]:
         "assignment_id": "1",
         "claim_id": "1",
         "import_id": "1",
+        "outbox_id": "1",
+        "token": "not-a-real-reset-token",
+        "name": "20261204T000000-none.eml",
     }
 
 

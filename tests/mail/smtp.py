@@ -14,6 +14,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 BOUNCES = "bounces"  # local part of an address the server refuses for good
 BUSY = "busy"  # ... and for now
@@ -62,10 +63,11 @@ class Handler:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None, **handler: Any) -> None:
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None, **handler: Any) -> None:
         self.port = port or free_port()
         self.handler = Handler(**handler)
         self.controller: Controller | None = None
+        self.login = login
 
     @property
     def url(self) -> str:
@@ -76,7 +78,17 @@ class SmtpServer:
         return self.handler.received
 
     def start(self) -> "SmtpServer":
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        extra: dict[str, Any] = {}
+        if self.login is not None:
+            expected = self.login
+
+            def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+                given = (data.login.decode(), data.password.decode())
+                return AuthResult(success=given == expected, handled=False)
+
+            # Plain connections may log in here: the test checks the credentials travel, not TLS.
+            extra = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **extra)
         self.controller.start()
         return self
 

@@ -3,19 +3,23 @@ a sender killed mid-send, and two senders on one database each sending every mes
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
+from pathways.auth import reset
 from pathways.auth.models import User
 from pathways.db import Database
 from pathways.inbox import service as inbox
 from pathways.mail.models import MailState, OutboxMessage
 from pathways.mail.sender import BACKOFF_FIRST, CLAIM_LEASE, send_due
+from pathways.mail.transport import SmtpUrlError, parse_smtp_url
 from tests.mail.conftest import mail_settings
 from tests.mail.smtp import BOUNCES, BUSY, SmtpServer, free_port
 
@@ -144,7 +148,6 @@ def test_a_sender_killed_mid_send_leaves_the_message_to_another_exactly_once(
         "PATHWAYS_SMTP_URL": smtp.url,
         "PATHWAYS_ENVIRONMENT": "test",
     }
-    start = dt.datetime.now(dt.UTC)
     process = subprocess.Popen([PATHWAYS, "mail", "send"], env=env, start_new_session=True)
     try:
         assert smtp.handler.holding.wait(60), "the sender never reached the server"
@@ -161,7 +164,8 @@ def test_a_sender_killed_mid_send_leaves_the_message_to_another_exactly_once(
     while_claimed = send_due(own_database, settings, now=dt.datetime.now(dt.UTC))
     assert while_claimed.sent == 0, "a claimed message is not taken while its claim is fresh"
     assert smtp.received == []
-    taken_over = send_due(own_database, settings, now=start + CLAIM_LEASE + dt.timedelta(seconds=5))
+    assert row.claimed_at is not None
+    taken_over = send_due(own_database, settings, now=row.claimed_at + CLAIM_LEASE + dt.timedelta(seconds=1))
     assert taken_over.sent == 1
     [row] = rows(own_database)
     assert row.state == MailState.SENT and row.attempts == 2 and row.claim_token is None
@@ -217,3 +221,65 @@ def test_claims_left_by_a_dead_sender_are_taken_over_after_the_lease(
     assert send_due(own_database, settings, now=start + dt.timedelta(minutes=1)).sent == 0
     assert send_due(own_database, settings, now=start + CLAIM_LEASE + dt.timedelta(seconds=1)).sent == 2
     assert len(smtp.received) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_server_login_from_the_url_is_used(own_database: Database) -> None:
+    server = SmtpServer(login=("relay-user", "p@ss:word")).start()
+    try:
+        queue(own_database)
+        wrong = send_due(
+            own_database, mail_settings(own_database, f"smtp://relay-user:nope@127.0.0.1:{server.port}")
+        )
+        assert wrong.sent == 0 and wrong.retrying == 1
+        assert "refused the login: 535" in wrong.errors[0]
+        good = f"smtp://relay-user:p%40ss%3Aword@127.0.0.1:{server.port}"
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+        assert send_due(own_database, mail_settings(own_database, good), now=later).sent == 1
+        assert len(server.received) == 1
+    finally:
+        server.stop()
+
+
+def test_a_reset_email_arrives_with_a_link_that_works(own_database: Database, smtp: SmtpServer) -> None:
+    settings = mail_settings(own_database, smtp.url)
+    with own_database.transaction() as session:
+        reset.request_reset(session, "psr_pat@pathways.example", "127.0.0.1", settings.secret_key)
+    assert send_due(own_database, settings).sent == 1
+    [got] = smtp.received
+    assert got.message["Subject"] == "Choose a new Pathways password"
+    text = got.message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https://pathways.hospital.example/password/reset/([A-Za-z0-9_-]+)", text)
+    assert match, text
+    with own_database.session() as session:
+        assert reset.check_link(session, match.group(1)).used_at is None
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://mail.example", "must look like smtp://"),
+        ("smtp://", "and no host"),
+        ("smtp://mail.example:port", "port that is not a number"),
+        ("smtps://mail.example?starttls=true", "starttls is for smtp:// only"),
+        ("smtp://mail.example?tls=1", "unknown options: tls"),
+    ],
+)
+def test_a_bad_smtp_url_is_named(url: str, problem: str) -> None:
+    with pytest.raises(SmtpUrlError, match=problem):
+        parse_smtp_url(url)
+
+
+def test_smtp_urls_are_read_with_their_defaults() -> None:
+    plain = parse_smtp_url(
+        "smtp://user%40org:s%3Acret@relay.hospital.example?starttls=true&cafile=/etc/ca.pem"
+    )
+    assert (plain.host, plain.port, plain.username, plain.password) == (
+        "relay.hospital.example",
+        25,
+        "user@org",
+        "s:cret",
+    )
+    assert plain.starttls and plain.cafile == "/etc/ca.pem"
+    tls = parse_smtp_url("smtps://relay.hospital.example")
+    assert tls.port == 465 and not tls.starttls and tls.username == ""
