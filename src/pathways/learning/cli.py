@@ -16,7 +16,7 @@ from pathways.db import Database
 from pathways.errors import AppError
 from pathways.learning.import_uploads import audit_import
 from pathways.learning.imports import Rejection, run_import
-from pathways.learning.reminders import notify_due
+from pathways.learning.reminders import remind_once
 
 cli = typer.Typer(
     help="Course completions: import the LMS export, send due-date reminders.",
@@ -100,11 +100,12 @@ def remind_command(
     """Send due-soon (14 days) and overdue reminders to inboxes; run daily. Never sends one twice."""
     database = Database(get_settings().database_url)
     try:
-        with database.transaction() as session:
-            counts = notify_due(session, on.date() if on else dt.date.today())
+        counts = remind_once(database, on.date() if on else dt.date.today())
     except AppError as exc:
         _fail(exc.message)
         return
     finally:
         database.engine.dispose()
-    typer.echo(counts.summary())
+    typer.echo(
+        counts.summary() if counts else "Another server is sending reminders right now; nothing to do."
+    )

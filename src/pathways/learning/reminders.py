@@ -13,11 +13,12 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
-from pathways.db import Database
+from pathways.db import SQLITE_BEGIN, Database
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course, LearningReminder
@@ -135,18 +136,44 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
     return counts
 
 
+# A transaction-scoped PostgreSQL advisory lock under this key: one server runs the day's reminders and the
+# others skip, instead of racing to the unique key with a round that then fails whole.
+ADVISORY_LOCK_KEY = 0x7061_7468_7265_6D64  # "pathremd"
+SQLITE_LOCK_TRIES = 12  # of the connection's 5 s busy wait each: a minute
+
+
+def remind_once(database: Database, today: dt.date) -> ReminderCounts | None:
+    """One round of reminders in one transaction; None when another server holds the round (PostgreSQL).
+    On SQLite the round takes the write lock up front (BEGIN IMMEDIATE), so a second round waits for the
+    first, then finds everything already sent; a round longer than the lock wait is waited for again."""
+    for attempt in range(SQLITE_LOCK_TRIES):
+        try:
+            with database.transaction() as session:
+                if database.engine.dialect.name == "postgresql":
+                    if not session.scalar(select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_KEY))):
+                        return None
+                else:
+                    session.connection(execution_options={SQLITE_BEGIN: "immediate"})
+                return notify_due(session, today)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == SQLITE_LOCK_TRIES - 1:
+                raise
+    return None
+
+
 def remind_daily(database: Database, stop: threading.Event, every_s: float = DAY_S) -> None:
     """Send reminders now and then every `every_s` seconds until `stop` is set.
 
-    Runs beside the server, so inboxes fill without anyone setting up cron. Safe beside a cron job or another
-    server: a reminder already sent is never sent again, and when two senders race, the unique key on
-    learning_reminders fails one of them, whose reminders go out in its next round.
+    Runs beside the server, so inboxes fill without anyone setting up cron. Safe beside a cron job or other
+    servers: one round runs at a time (remind_once), and a reminder already sent is never sent again.
     """
     while not stop.is_set():
         try:
-            with database.transaction() as session:
-                counts = notify_due(session, dt.date.today())
-            log.info("Reminders: %s", counts.summary())
+            counts = remind_once(database, dt.date.today())
+            if counts is None:
+                log.info("Reminders: another server is sending this round.")
+            else:
+                log.info("Reminders: %s", counts.summary())
         except Exception:
             log.exception("Sending reminders failed; trying again in the next round.")
         stop.wait(every_s)
