@@ -2,6 +2,11 @@
 `pathways mail send` for cron."""
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -185,3 +190,28 @@ def test_a_malformed_smtp_url_is_named_and_nothing_is_sent(
     assert "PATHWAYS_SMTP_URL must look like smtp://user:password@host:port" in result.stderr
     with pytest.raises(Exception, match="PATHWAYS_SMTP_URL must look like"):
         create_app(Settings(smtp_url="http://mail.hospital.example", environment="test"))
+
+
+def test_serve_sends_the_outbox_beside_the_web_server(cli_env: Path, own_database: Database) -> None:
+    """`pathways serve` runs the sender in its background thread: a queued email reaches the folder while
+    the server runs, with nobody calling `mail send`."""
+    port = free_port()
+    env = {**os.environ, "PATHWAYS_MAIL_EVERY_S": "0.2", "PATHWAYS_ENVIRONMENT": "test"}
+    command = [
+        str(Path(sys.executable).with_name("pathways")),
+        "serve",
+        "--port",
+        str(port),
+        "--no-reminders",
+    ]
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(cli_env.glob("*.eml")) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert len(list(cli_env.glob("*.eml"))) == 1, "the server's sender never wrote the queued email"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+    with own_database.session() as session:
+        assert session.scalars(select(OutboxMessage.state)).all() == [MailState.SENT]
