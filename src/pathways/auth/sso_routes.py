@@ -75,6 +75,5 @@ def callback(
     request.session.clear()
     request.session["user_id"] = user.id
     request.session["epoch"] = user.session_epoch
-    request.session["via"] = "oidc"
     csrf_token(request)
     return RedirectResponse(pending.get("next") or "/", status_code=303)
