@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from pathways.app import create_app
+from pathways.auth import reset
 from pathways.auth.models import User
 from pathways.cli import app as cli_app
 from pathways.config import Settings, get_settings
@@ -111,6 +112,30 @@ def test_the_mail_folder_is_listed_and_each_message_opens(
     assert eml.headers["content-type"].startswith("message/rfc822") and eml.content == written.read_bytes()
     for name in ("..%2F..%2Fpathways.db", "missing.eml", ".hidden.eml"):
         assert admin_client.get(f"/admin/mail/files/{name}").status_code == 404
+
+
+def test_in_production_admins_cannot_open_someone_elses_reset_link(
+    session: Session, database: Database, folder: Path
+) -> None:
+    alice = session.scalars(select(User).where(User.email == "psr_alice@pathways.example")).one()
+    reset.request_reset(session, alice.email, "127.0.0.1", "a-production-secret-key-of-32-characters")
+    row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password-reset")).one()
+    settings = Settings(
+        database_url=database.url,
+        environment="production",
+        mail_dir=folder,
+        secret_key="a-production-secret-key-of-32-characters",
+    )
+    FolderTransport(folder).deliver(compose.build(session, row, settings))
+    [written] = list(folder.glob("*.eml"))
+    app = create_app(settings, database=database)
+    serve_in_test_transaction(app, session)
+    with TestClient(app, base_url="https://testserver") as client:
+        sign_in(client, "admin_ada")
+        assert "Choose a new Pathways password" in client.get("/admin/mail").text
+        for suffix in ("", "/html", "/eml"):
+            response = client.get(f"/admin/mail/files/{written.name}{suffix}")
+            assert response.status_code == 403 and "/password/reset/" not in response.text
 
 
 @pytest.mark.parametrize("who", ["psr_alice", "sup_carl", "trainer_tina"])

@@ -22,6 +22,9 @@ _env = Environment(
 )
 
 
+KIND_HEADER = "X-Pathways-Kind"
+
+
 class Obsolete(Exception):
     """The message no longer makes sense to send (a reset link used or replaced before it went out)."""
 
@@ -73,6 +76,7 @@ def build(session: Session, row: OutboxMessage, settings: Settings) -> EmailMess
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    message[KIND_HEADER] = row.kind
     message.set_content(_env.get_template(f"{template}.txt").render(context))
     message.add_alternative(_env.get_template(f"{template}.html").render(context), subtype="html")
     return message

@@ -1,6 +1,8 @@
 """The admin's view of email: the outbox by state with each refusal's reason, one message as it will be
 sent, a failed message sent again, and (with no SMTP server set) the mail folder's messages."""
 
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,7 +13,7 @@ from pathways.admin.common import AdminUser
 from pathways.auth.csrf import verify_csrf
 from pathways.config import Settings
 from pathways.deps import DbSession
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, Forbidden, NotFound
 from pathways.mail import admin, compose
 from pathways.mail.models import MailState, OutboxMessage
 from pathways.web import render
@@ -81,9 +83,19 @@ def retry(session: DbSession, user: AdminUser, outbox_id: int) -> Response:
     return RedirectResponse(f"/admin/mail/messages/{row.id}", status_code=303)
 
 
+def _readable(request: Request, name: str) -> tuple[EmailMessage, Path]:
+    """A folder message an admin may read. In production a reset link is not theirs to open: it would let
+    them into someone else's account, so those messages show their headers only."""
+    settings = _settings(request)
+    message, path = admin.folder_file(settings.mail_dir, name)
+    if settings.is_production and message[compose.KIND_HEADER] == "password-reset":
+        raise Forbidden("This is someone's password-reset email: only its recipient may open it.")
+    return message, path
+
+
 @router.get("/admin/mail/files/{name}")
 def file_page(request: Request, user: AdminUser, name: str) -> HTMLResponse:
-    message, path = admin.folder_file(_settings(request).mail_dir, name)
+    message, path = _readable(request, name)
     text, html = admin.parts(message)
     headers = [(key, str(message[key] or "")) for key in ("From", "To", "Subject", "Date", "Message-ID")]
     context = {"name": path.name, "headers": headers, "text": text, "has_html": html is not None}
@@ -92,7 +104,7 @@ def file_page(request: Request, user: AdminUser, name: str) -> HTMLResponse:
 
 @router.get("/admin/mail/files/{name}/html")
 def file_html(request: Request, user: AdminUser, name: str) -> Response:
-    message, _ = admin.folder_file(_settings(request).mail_dir, name)
+    message, _ = _readable(request, name)
     _, html = admin.parts(message)
     if html is None:
         raise NotFound("This message has no HTML part.")
@@ -101,7 +113,7 @@ def file_html(request: Request, user: AdminUser, name: str) -> Response:
 
 @router.get("/admin/mail/files/{name}/eml")
 def file_download(request: Request, user: AdminUser, name: str) -> Response:
-    _, path = admin.folder_file(_settings(request).mail_dir, name)
+    _, path = _readable(request, name)
     return Response(
         path.read_bytes(),
         media_type="message/rfc822",
