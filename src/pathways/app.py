@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pathways.api import ERROR_RESPONSES
 from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
-from pathways.errors import AppError, describe_errors
+from pathways.errors import AppError, bounded, describe_errors
 from pathways.web import render
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
             404: "There is no page at this address.",
             405: "This address does not accept that method.",
         }
-        message = messages.get(exc.status_code, str(exc.detail))
+        message = messages.get(exc.status_code) or bounded(str(exc.detail))
         return error_response(request, exc.status_code, message)
 
     # An id or number past what the database stores (SQLite and PostgreSQL keep 64-bit integers) cannot

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pathways.admin.common import CSRF, AdminUser
 from pathways.content import editing, export
 from pathways.deps import DbSession
-from pathways.errors import AppError, NotFound
+from pathways.errors import AppError, NotFound, shown
 from pathways.stories.models import Story
 from pathways.teams import onboarding, templates
 from pathways.teams.common import RowId
@@ -52,7 +52,7 @@ def export_content(
         headers = {"Content-Disposition": 'attachment; filename="pathways-content.zip"'}
         return Response(export.zip_bytes(data), media_type="application/zip", headers=headers)
     if file not in export.FILES:
-        raise NotFound(f"No content file '{file}'. Choose one of: {', '.join(export.FILES)}.")
+        raise NotFound(f"No content file {shown(file)}. Choose one of: {', '.join(export.FILES)}.")
     headers = {"Content-Disposition": f'attachment; filename="{file}"'}
     return Response(export.files(data)[file], media_type="application/yaml; charset=utf-8", headers=headers)
 

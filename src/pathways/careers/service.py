@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from pathways.careers.lattice import LatticeEdge, LatticeRole, family_label, layout_lattice, render_svg
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import Competency, ProficiencyLevel
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 from pathways.learning.models import Course, course_competencies
 from pathways.stories.models import Story
 
@@ -124,7 +124,7 @@ def get_role(session: Session, code: str) -> Role:
     )
     role = session.scalars(statement).one_or_none()
     if role is None:
-        raise NotFound(f"No role with code '{code}'.")
+        raise NotFound(f"No role with code {shown(code)}.")
     return role
 
 

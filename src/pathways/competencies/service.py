@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies.models import Competency, ProficiencyLevel
-from pathways.errors import NotFound
+from pathways.errors import NotFound, shown
 
 KINDS = {"framework": "Framework competencies", "technical": "Technical competencies"}
 
@@ -44,7 +44,7 @@ def get_competency(session: Session, code: str) -> Competency:
         select(Competency).where(Competency.code == code).options(selectinload(Competency.levels))
     )
     if competency is None:
-        raise NotFound(f"No competency with code '{code}'.")
+        raise NotFound(f"No competency with code {shown(code)}.")
     return competency
 
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from pathways.audit import service as audit
 from pathways.content import export
 from pathways.content.loader import LoadReport, load_content
-from pathways.content.reader import ContentError
+from pathways.content.reader import ContentError, yaml_problem
 from pathways.content.schemas import CompetencyItem, CourseItem, OnboardingTemplateItem, PathItem, RoleItem
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class EditRejected(BadRequest):
 def kind_of(name: str) -> Kind:
     kind = KINDS.get(name)
     if kind is None:
-        raise NotFound(f"No kind of content called '{name}'. Choose one of: {', '.join(KINDS)}.")
+        raise NotFound(f"No kind of content called {shown(name)}. Choose one of: {', '.join(KINDS)}.")
     return kind
 
 
@@ -83,7 +83,7 @@ def find(data: export.Data, kind: Kind, key: str) -> dict[str, Any]:
     for item in data[kind.file]:
         if kind.key(item) == key:
             return item
-    raise NotFound(f"No {kind.label.lower()} '{key}'.")
+    raise NotFound(f"No {kind.label.lower()} {shown(key)}.")
 
 
 def item_yaml(item: dict[str, Any]) -> str:
@@ -93,9 +93,9 @@ def item_yaml(item: dict[str, Any]) -> str:
 def parse(kind: Kind, text: str) -> dict[str, Any]:
     try:
         item = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise EditRejected([f"line {line}: not valid YAML: {exc.problem}"]) from exc
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc, text)
+        raise EditRejected([f"line {line}: not valid YAML: {problem}"]) from exc
     if not isinstance(item, dict):
         raise EditRejected(
             [f"{kind.a_label.capitalize()} is a mapping of keys to values, as in content/{kind.file}."]

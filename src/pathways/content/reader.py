@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import yaml
+import yaml.reader
 from pydantic import BaseModel, ValidationError
 
 from pathways.content.schemas import (
@@ -17,7 +18,7 @@ from pathways.content.schemas import (
     ScaleLevel,
     StoryItem,
 )
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, escaped
 
 FILES: dict[str, type[BaseModel]] = {
     "scale.yaml": ScaleLevel,
@@ -101,6 +102,18 @@ def _has(node: dict[Any, Any] | list[Any], part: Any) -> bool:
     return isinstance(part, int) and 0 <= part < len(node)
 
 
+def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The line and the problem of a YAML error. A character YAML does not allow at all (a NUL, another
+    control character) is a ReaderError, which has a position instead of a mark."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return (exc.problem_mark.line + 1 if exc.problem_mark else 0), str(exc.problem)
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        line = text[: exc.position].count("\n") + 1
+        return line, f"the character {escaped(character)} is not allowed"
+    return 0, "the text cannot be read"
+
+
 def _read_items(path: Path, label: str, model: type[M], problems: list[str]) -> list[Located[M]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -112,9 +125,9 @@ def _read_items(path: Path, label: str, model: type[M], problems: list[str]) -> 
         return []
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        problems.append(f"{label}:{line}: not valid YAML: {exc.problem}")
+    except yaml.YAMLError as exc:
+        line, problem = yaml_problem(exc, text)
+        problems.append(f"{label}:{line}: not valid YAML: {problem}")
         return []
     if not isinstance(data, list):
         problems.append(f"{label}:1: expected a list of items at the top level")

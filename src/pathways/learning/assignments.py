@@ -22,7 +22,7 @@ from pathways.auth.permissions import (
     visible_employee_ids,
 )
 from pathways.careers.models import Role
-from pathways.errors import BadRequest, Conflict, Forbidden, NotFound
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
 from pathways.learning.models import Assignment, AssignmentEvent, Course
@@ -76,7 +76,7 @@ def find_employee(session: Session, ref: str) -> Employee:
         query = query.where(Employee.employee_number == ref.upper())
     employee = session.scalar(query)
     if employee is None:
-        raise NotFound(f"No employee with id, number or email '{ref}'.")
+        raise NotFound(f"No employee with id, number or email {shown(ref)}.")
     return employee
 
 
@@ -90,18 +90,18 @@ def resolve_target(session: Session, target: Target) -> tuple[str, Select[int]]:
     if target.kind == "site":
         site = session.scalar(select(Site).where(Site.code == plain_text(target.ref)))
         if site is None:
-            raise NotFound(f"No site with code '{target.ref}'.")
+            raise NotFound(f"No site with code {shown(target.ref)}.")
         return f"everyone at {site.name}", select(Employee.id).where(Employee.site_id == site.id)
     role = session.scalar(select(Role).where(Role.code == plain_text(target.ref)))
     if role is None:
-        raise NotFound(f"No role with code '{target.ref}'.")
+        raise NotFound(f"No role with code {shown(target.ref)}.")
     return f"every {role.name}", select(Employee.id).where(Employee.role_id == role.id)
 
 
 def get_course(session: Session, code: str) -> Course:
     course = session.scalar(select(Course).where(Course.code == plain_text(code).upper()))
     if course is None:
-        raise NotFound(f"No course with code '{code}'.")
+        raise NotFound(f"No course with code {shown(code)}.")
     return course
 
 

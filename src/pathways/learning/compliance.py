@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from pathways.auth.models import User
 from pathways.auth.permissions import can_oversee_learning, ensure, visible_employee_ids
 from pathways.csvfile import csv_text
-from pathways.errors import AppError
+from pathways.errors import AppError, shown
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course
 from pathways.org.models import Employee
@@ -109,11 +109,11 @@ def parse_view(show: str | None, sort: str | None, order: str | None) -> tuple[s
     show, sort = show or "overdue", sort or "overdue"
     order = order or ("desc" if sort == "overdue" else "asc")
     if show not in SHOW:
-        raise InvalidQuery(f"Unknown show '{show}'. Choose one of: {', '.join(SHOW)}.")
+        raise InvalidQuery(f"Unknown show {shown(show)}. Choose one of: {', '.join(SHOW)}.")
     if sort not in SORTS:
-        raise InvalidQuery(f"Unknown sort '{sort}'. Choose one of: {', '.join(SORTS)}.")
+        raise InvalidQuery(f"Unknown sort {shown(sort)}. Choose one of: {', '.join(SORTS)}.")
     if order not in ORDERS:
-        raise InvalidQuery(f"Unknown order '{order}'. Choose asc or desc.")
+        raise InvalidQuery(f"Unknown order {shown(order)}. Choose asc or desc.")
     return show, sort, order
 
 

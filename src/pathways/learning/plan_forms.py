@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 from pathways.auth.models import User
 from pathways.auth.permissions import visible_employee_ids
 from pathways.careers.models import Role
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, shown
 from pathways.learning.models import Course
 from pathways.org.models import Employee, Site
 
@@ -19,7 +19,7 @@ def parse_date(value: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise BadRequest(f"The {what} must be a date like 2026-03-31; got '{value[:20]}'.") from None
+        raise BadRequest(f"The {what} must be a date like 2026-03-31; got {shown(value)}.") from None
 
 
 class CompletionForm(BaseModel):
@@ -36,7 +36,7 @@ class CompletionForm(BaseModel):
         if not text:
             return None
         if not text.isdigit() or not 0 <= int(text) <= 100:
-            raise BadRequest(f"The score must be a whole number from 0 to 100; got '{text}'.")
+            raise BadRequest(f"The score must be a whole number from 0 to 100; got {shown(text)}.")
         return int(text)
 
     def employee(self) -> int | None:
@@ -44,7 +44,7 @@ class CompletionForm(BaseModel):
         if not text:
             return None
         if not text.isdigit() or len(text) > 9:
-            raise BadRequest(f"Unknown employee '{text[:20]}'.")
+            raise BadRequest(f"Unknown employee {shown(text)}.")
         return int(text)
 
 

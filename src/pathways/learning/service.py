@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import Role, role_required_courses
 from pathways.competencies.models import Competency
-from pathways.errors import AppError, NotFound
+from pathways.errors import AppError, NotFound, shown
 from pathways.learning.models import Course, course_competencies, course_prerequisites
 
 MODALITIES = {"e-learning": "E-learning", "classroom": "Classroom", "on-the-job": "On the job"}
@@ -145,7 +145,7 @@ def get_course(session: Session, code: str) -> Course:
         .options(selectinload(Course.competencies), selectinload(Course.prerequisites))
     )
     if course is None:
-        raise NotFound(f"No course with code '{code}'.")
+        raise NotFound(f"No course with code {shown(code)}.")
     return course
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies import evidence
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 from pathways.planning import model as planning
@@ -48,7 +48,7 @@ def targets(session: Session, codes: list[str]) -> list[planning.Target]:
     roles = {role.code: role for role in session.scalars(query)}
     unknown = [code for code in unique if code not in roles]
     if unknown:
-        raise NotFound(f"No role with code {', '.join(repr(c) for c in unknown)}.")
+        raise NotFound(f"No role with code {', '.join(shown(c) for c in unknown)}.")
     return [
         planning.Target(
             code=code,
@@ -93,7 +93,7 @@ def optimize(
         in_progress = started(session, employee)
     unknown = [code for code in in_progress if code not in courses]
     if unknown:
-        raise BadRequest(f"in_progress: no course with code {', '.join(repr(c) for c in unknown)}.")
+        raise BadRequest(f"in_progress: no course with code {', '.join(shown(c) for c in unknown)}.")
     today = today or dt.date.today()
     result = plan_for(
         courses,

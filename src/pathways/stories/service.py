@@ -4,7 +4,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import Role
-from pathways.errors import NotFound
+from pathways.errors import NotFound, shown
 from pathways.learning.service import InvalidFilter
 from pathways.stories.models import Story
 
@@ -38,7 +38,7 @@ def published_stories(session: Session, role_code: str | None = None) -> list[St
 def get_published_story(session: Session, slug: str) -> Story:
     story = session.scalar(_story_query().where(Story.slug == slug, Story.status == PUBLISHED))
     if story is None:
-        raise NotFound(f"No story with slug '{slug}'.")
+        raise NotFound(f"No story with slug {shown(slug)}.")
     return story
 
 

@@ -17,7 +17,7 @@ from pathways.auth.models import AccountRole, User
 from pathways.auth.permissions import ensure, is_admin
 from pathways.careers.models import Role
 from pathways.content.schemas import StoryItem
-from pathways.errors import BadRequest, Conflict, Forbidden, NotFound
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.learning.models import Course
 from pathways.stories.models import Story
@@ -92,11 +92,11 @@ def submit(session: Session, user: User, draft: Draft) -> tuple[Story, StorySubm
     }
     for code in (item.from_role, item.to_role):
         if code not in roles:
-            raise BadRequest(f"No role with code '{code}'.")
+            raise BadRequest(f"No role with code {shown(code)}.")
     courses = list(session.scalars(select(Course).where(Course.code.in_(item.courses))))
     missing = sorted(set(item.courses) - {c.code for c in courses})
     if missing:
-        raise BadRequest(f"No course with code '{missing[0]}'.")
+        raise BadRequest(f"No course with code {shown(missing[0])}.")
     story = Story(
         slug=item.slug,
         title=item.title,
@@ -141,7 +141,7 @@ def get_submission(session: Session, slug: str) -> StorySubmission:
         )
     )
     if found is None:
-        raise NotFound(f"No submitted story with slug '{slug}'.")
+        raise NotFound(f"No submitted story with slug {shown(slug)}.")
     return found
 
 
@@ -171,7 +171,7 @@ def withdraw(session: Session, user: User, slug: str) -> StorySubmission:
 def moderate(session: Session, user: User, slug: str, decision: str, reason: str) -> StorySubmission:
     ensure(is_admin(user), ADMINS_ONLY)
     if decision not in DECISIONS:
-        raise BadRequest(f"Unknown decision '{decision}'. Choose approve or reject.")
+        raise BadRequest(f"Unknown decision {shown(decision)}. Choose approve or reject.")
     submission = get_submission(session, slug)
     story = submission.story
     if story.status != SUBMITTED:
@@ -211,7 +211,7 @@ def moderate(session: Session, user: User, slug: str, decision: str, reason: str
 def submissions(session: Session, user: User, status: str | None = None) -> list[StorySubmission]:
     """An admin sees every submission (optionally by status); anyone else their own."""
     if status is not None and status not in STATUSES:
-        raise BadRequest(f"Unknown status '{status}'. Choose one of: {', '.join(STATUSES)}.")
+        raise BadRequest(f"Unknown status {shown(status)}. Choose one of: {', '.join(STATUSES)}.")
     query = (
         select(StorySubmission)
         .join(Story, Story.id == StorySubmission.story_id)

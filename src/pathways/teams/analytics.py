@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies.models import Competency
-from pathways.errors import AppError, NotFound
+from pathways.errors import AppError, NotFound, shown
 from pathways.learning import requirements as rules
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site
@@ -73,12 +73,12 @@ def narrowed(session: Session, scope: Ids, region: str | None, site: str | None)
     if region:
         region_id = session.scalar(select(Region.id).where(Region.code == region))
         if region_id is None:
-            raise NotFound(f"No region with code '{region}'.")
+            raise NotFound(f"No region with code {shown(region)}.")
         ids = ids.where(Employee.site_id.in_(select(Site.id).where(Site.region_id == region_id)))
     if site:
         site_id = session.scalar(select(Site.id).where(Site.code == site))
         if site_id is None:
-            raise NotFound(f"No site with code '{site}'.")
+            raise NotFound(f"No site with code {shown(site)}.")
         ids = ids.where(Employee.site_id == site_id)
     return ids
 
@@ -98,7 +98,7 @@ def _next_month(first: dt.date) -> dt.date:
 
 def build(session: Session, ids: Select[Any], today: dt.date, group: str = "auto") -> Analytics:
     if group not in GROUPS:
-        raise InvalidAnalyticsQuery(f"Unknown group '{group}'. Choose one of: {', '.join(GROUPS)}.")
+        raise InvalidAnalyticsQuery(f"Unknown group {shown(group)}. Choose one of: {', '.join(GROUPS)}.")
     people = session.execute(
         select(Employee.id, Employee.name, Employee.role_id, Role.name, Site.name)
         .join(Role, Role.id == Employee.role_id)

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import PathEdge, Role
-from pathways.errors import AppError, NotFound
+from pathways.errors import AppError, NotFound, shown
 from pathways.org.models import Employee, Region, Site
 from pathways.plans import service as plans_service
 from pathways.teams import readiness
@@ -99,7 +99,7 @@ def _targets(session: Session, role: str | None) -> list[Role]:
     codes = [role] if role else list(BENCH_ROLES)
     roles = {r.code: r for r in session.scalars(select(Role).where(Role.code.in_(codes)))}
     if role and role not in roles:
-        raise NotFound(f"No role with code '{role}'.")
+        raise NotFound(f"No role with code {shown(role)}.")
     return [roles[code] for code in codes if code in roles]
 
 
@@ -108,7 +108,7 @@ def _region_id(session: Session, region: str | None) -> int | None:
         return None
     region_id = session.scalar(select(Region.id).where(Region.code == region))
     if region_id is None:
-        raise NotFound(f"No region with code '{region}'.")
+        raise NotFound(f"No region with code {shown(region)}.")
     return region_id
 
 
@@ -169,7 +169,7 @@ def build_bench(
     session: Session, scope: Ids, today: dt.date, *, role: str | None, region: str | None, method: str
 ) -> Bench:
     if method not in METHODS:
-        raise InvalidBenchQuery(f"Unknown method '{method}'. Choose one of: {', '.join(METHODS)}.")
+        raise InvalidBenchQuery(f"Unknown method {shown(method)}. Choose one of: {', '.join(METHODS)}.")
     targets = _targets(session, role)
     people, edges, tracking = _candidates(session, scope, targets, _region_id(session, region))
     planner_targets = {t.code: t for t in plans_service.targets(session, [r.code for r in targets])}

@@ -9,7 +9,7 @@ from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_manage_employee, ensure
 from pathways.careers.models import Role
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
 
@@ -30,7 +30,7 @@ def change_role(
     )
     role = session.scalar(select(Role).where(Role.code == role_code))
     if role is None:
-        raise NotFound(f"No role with code '{role_code}'.")
+        raise NotFound(f"No role with code {shown(role_code)}.")
     if role.id == employee.role_id:
         raise BadRequest(f"{employee.name} already works as {role.name}.")
     if effective_on < employee.hire_date:

@@ -13,7 +13,7 @@ from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, ensure
 from pathways.competencies.models import Competency, Observation
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
 
@@ -26,7 +26,7 @@ OBSERVERS_ONLY = (
 def competency_by_code(session: Session, code: str) -> Competency:
     competency = session.scalar(select(Competency).where(Competency.code == code))
     if competency is None:
-        raise NotFound(f"No competency with code '{code}'.")
+        raise NotFound(f"No competency with code {shown(code)}.")
     return competency
 
 

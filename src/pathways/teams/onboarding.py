@@ -12,7 +12,7 @@ from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, can_sign_off_onboarding, ensure
 from pathways.careers.models import Role
-from pathways.errors import BadRequest, Conflict, Forbidden, NotFound
+from pathways.errors import BadRequest, Conflict, Forbidden, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee, Site
 from pathways.teams.models import ANY_SITE_TYPE, OnboardingItem, OnboardingPlan, OnboardingTemplate
@@ -171,7 +171,7 @@ def start_plan(
 def item_by_code(plan: OnboardingPlan, code: str) -> OnboardingItem:
     item = next((i for i in plan.items if i.code == code), None)
     if item is None:
-        raise NotFound(f"No step '{code}' in this onboarding plan.")
+        raise NotFound(f"No step {shown(code)} in this onboarding plan.")
     return item
 
 

@@ -16,7 +16,7 @@ from pathways.auth.permissions import can_manage_employee, can_see_ratings, ensu
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import Competency, CompetencyRating
-from pathways.errors import BadRequest, Forbidden
+from pathways.errors import BadRequest, Forbidden, shown
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
 
@@ -68,7 +68,7 @@ def kind_for(session: Session, user: User, employee: Employee, kind: str | None)
     if kind is None:
         kind = "self" if user.employee_id == employee.id else "manager"
     if kind not in KINDS:
-        raise BadRequest(f"Unknown rating kind '{kind}'. Choose self or manager.")
+        raise BadRequest(f"Unknown rating kind {shown(kind)}. Choose self or manager.")
     if kind == "self" and user.employee_id != employee.id:
         raise Forbidden("Only the person themselves can give a self-rating.")
     if kind == "manager" and not can_manage_employee(session, user, employee):
@@ -88,7 +88,7 @@ def rate(
     competencies = {c.code: c for c in session.scalars(select(Competency).where(Competency.code.in_(codes)))}
     unknown = [code for code in codes if code not in competencies]
     if unknown:
-        raise BadRequest(f"No competency with code '{unknown[0]}'.")
+        raise BadRequest(f"No competency with code {shown(unknown[0])}.")
     for item in inputs:
         if not 0 <= item.level <= 4:
             raise BadRequest(f"The level for {item.competency} must be between 0 and 4, not {item.level}.")

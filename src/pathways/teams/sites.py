@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from pathways.competencies.models import Observation
-from pathways.errors import NotFound
+from pathways.errors import NotFound, shown
 from pathways.org.models import Employee, Site
 from pathways.teams.models import OnboardingItem, OnboardingPlan
 from pathways.teams.scope import Ids
@@ -92,6 +92,6 @@ def site_in_scope(session: Session, scope: Ids, code: str, today: dt.date) -> Si
     found = summaries(session, scope, today, code)
     if not found:
         if session.scalar(select(Site.id).where(Site.code == code)) is None:
-            raise NotFound(f"No site with code '{code}'.")
-        raise NotFound(f"Nobody at site '{code}' is in your scope.")
+            raise NotFound(f"No site with code {shown(code)}.")
+        raise NotFound(f"Nobody at site {shown(code)} is in your scope.")
     return found[0]

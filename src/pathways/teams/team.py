@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies.models import Competency
-from pathways.errors import AppError
+from pathways.errors import AppError, shown
 from pathways.learning import requirements as rules
 from pathways.org.models import Employee, Site
 from pathways.teams.levels import levels_for_many
@@ -130,11 +130,11 @@ def parse_query(
     sort = sort or "name"
     order = order or "asc"
     if sort not in SORTS:
-        raise InvalidTeamQuery(f"Unknown sort '{sort}'. Choose one of: {', '.join(SORTS)}.")
+        raise InvalidTeamQuery(f"Unknown sort {shown(sort)}. Choose one of: {', '.join(SORTS)}.")
     if order not in ORDERS:
-        raise InvalidTeamQuery(f"Unknown order '{order}'. Choose asc or desc.")
+        raise InvalidTeamQuery(f"Unknown order {shown(order)}. Choose asc or desc.")
     if only and only not in ONLY:
-        raise InvalidTeamQuery(f"Unknown filter only='{only}'. Choose one of: {', '.join(ONLY)}.")
+        raise InvalidTeamQuery(f"Unknown filter only={shown(only)}. Choose one of: {', '.join(ONLY)}.")
     return TeamQuery(
         site=(site or "").strip() or None,
         role=(role or "").strip() or None,

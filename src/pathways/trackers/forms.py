@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, shown
 from pathways.plans.routes import parse_hours
 from pathways.trackers import conversations, service
 from pathways.trackers.access import open_tracker
@@ -45,7 +45,7 @@ def optional_date(text: str, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadRequest(f"The {what} '{text}' is not a date: write it like 2027-03-31.") from None
+        raise BadRequest(f"The {what} {shown(text)} is not a date: write it like 2027-03-31.") from None
 
 
 @router.post("/trackers/{tracker_id}/courses")

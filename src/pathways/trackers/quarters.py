@@ -1,7 +1,7 @@
 import datetime as dt
 import re
 
-from pathways.errors import BadRequest
+from pathways.errors import BadRequest, shown
 
 QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -15,7 +15,7 @@ def parse_quarter(text: str) -> str:
     """'2027-Q1', '2027 q1' or '2027Q1' -> '2027-Q1'; anything else is refused with the expected form."""
     match = QUARTER.match(text or "")
     if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-        raise BadRequest(f"'{text}' is not a quarter: write it like 2027-Q1.")
+        raise BadRequest(f"{shown(text)} is not a quarter: write it like 2027-Q1.")
     return f"{match.group(1)}-Q{match.group(2)}"
 
 

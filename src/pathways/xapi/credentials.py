@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.errors import BadRequest, NotFound
+from pathways.errors import BadRequest, NotFound, shown
 from pathways.xapi.models import XapiClient
 
 AUTHORITY_HOME_PAGE = "https://pathways.example/xapi/clients"
@@ -49,7 +49,7 @@ def list_clients(session: Session) -> list[XapiClient]:
 def revoke_client(session: Session, key: str) -> XapiClient:
     client = session.scalar(select(XapiClient).where(XapiClient.key == key))
     if client is None:
-        raise NotFound(f"No LRS client with key '{key}'. `pathways lrs credentials list` shows them.")
+        raise NotFound(f"No LRS client with key {shown(key)}. `pathways lrs credentials list` shows them.")
     if client.revoked_at is None:
         client.revoked_at = dt.datetime.now(dt.UTC)
         session.flush()

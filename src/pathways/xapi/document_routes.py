@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pathways.deps import DbSession
+from pathways.errors import shown
 from pathways.xapi import documents
 from pathways.xapi.agents import ifi_key, parse_agent_param
 from pathways.xapi.documents import Preconditions, Scope
@@ -70,7 +71,7 @@ def _get(xr: XapiRequest, kind: str) -> Response:
             raise XapiError(f"since: only used when listing documents, not with {id_name}.")
         document = documents.get(xr.session, scope, params[id_name])
         if document is None:
-            raise XapiError(f"No document with {id_name} '{params[id_name]}'.", 404)
+            raise XapiError(f"No document with {id_name} {shown(params[id_name])}.", 404)
         return Response(
             document.content,
             media_type=document.content_type,

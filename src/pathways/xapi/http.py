@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from pathways.errors import shown
 from pathways.xapi import alternate, credentials, jsoncodec
 from pathways.xapi.credentials import ClientIdentity
 from pathways.xapi.formats import VERSION, XapiError, response_version
@@ -102,7 +103,7 @@ def checked_version(request: Request) -> str:
     if version is None:
         raise XapiError(f"The {VERSION_HEADER} header is required (2.0.0 or 1.0.3).")
     if not VERSION.match(version.strip()):
-        raise XapiError(f"{VERSION_HEADER}: '{version}' is not supported; send 2.0.x or 1.0.x.")
+        raise XapiError(f"{VERSION_HEADER}: {shown(version)} is not supported; send 2.0.x or 1.0.x.")
     return version.strip()
 
 

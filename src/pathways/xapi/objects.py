@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pathways.errors import shown
 from pathways.xapi.formats import Invalid, is_iri, is_language_tag, is_uuid
 
 INTERACTION_TYPES = frozenset(
@@ -57,7 +58,7 @@ def language_map(value: Any, where: str) -> None:
         raise Invalid(where, "must be a language map (an object keyed by RFC 5646 language tags)")
     for tag, text in value.items():
         if not is_language_tag(tag):
-            raise Invalid(where, f"'{tag}' is not an RFC 5646 language tag")
+            raise Invalid(where, f"{shown(tag)} is not an RFC 5646 language tag")
         if not isinstance(text, str):
             raise Invalid(f"{where}.{tag}", "must be a string")
 
@@ -67,7 +68,7 @@ def extensions(value: Any, where: str) -> None:
         raise Invalid(where, "must be an object keyed by IRIs")
     for key in value:
         if not is_iri(key):
-            raise Invalid(where, f"key '{key}' is not an IRI")
+            raise Invalid(where, f"key {shown(key)} is not an IRI")
 
 
 def validate_verb(value: Any, where: str) -> None:
@@ -86,7 +87,7 @@ def _components(value: Any, where: str) -> None:
         if not isinstance(component.get("id"), str):
             raise Invalid(f"{where}[{i}].id", "is required and must be a string")
         if component["id"] in seen:
-            raise Invalid(f"{where}[{i}].id", f"'{component['id']}' is repeated; ids must be distinct")
+            raise Invalid(f"{where}[{i}].id", f"{shown(component['id'])} is repeated; ids must be distinct")
         seen.add(component["id"])
         if "description" in component:
             language_map(component["description"], f"{where}[{i}].description")

@@ -6,6 +6,7 @@ also normalises what the specification tells the LRS to normalise (a single cont
 
 from typing import Any
 
+from pathways.errors import shown
 from pathways.xapi.agents import validate_actor, validate_agent, validate_group
 from pathways.xapi.formats import (
     MEDIA_TYPE,
@@ -82,7 +83,7 @@ def _object_property(value: Any, where: str, in_substatement: bool) -> None:
             raise Invalid(where, "a SubStatement cannot contain another SubStatement")
         _statement_body(value, where, substatement=True)
     else:
-        raise Invalid(f"{where}.objectType", f"'{kind}' is not an object type")
+        raise Invalid(f"{where}.objectType", f"{shown(kind)} is not an object type")
 
 
 def _score(value: Any, where: str) -> None:
@@ -130,7 +131,7 @@ def _context_agents(value: Any, where: str, kind: str) -> None:
     for i, item in enumerate(value):
         entry = json_object(item, f"{where}[{i}]", frozenset({"objectType", key, "relevantTypes"}))
         if entry.get("objectType") != kind:
-            raise Invalid(f"{where}[{i}].objectType", f"must be '{kind}'")
+            raise Invalid(f"{where}[{i}].objectType", f"must be {shown(kind)}")
         if key not in entry:
             raise Invalid(f"{where}[{i}].{key}", "is required")
         (validate_agent if key == "agent" else validate_group)(entry[key], f"{where}[{i}].{key}")
