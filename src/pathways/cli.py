@@ -27,6 +27,7 @@ from pathways.mail.cli import cli as mail_cli
 from pathways.mail.sender import send_forever
 from pathways.org import demo
 from pathways.plans import service as plans_service
+from pathways.plans.schemas import HOURS_PER_WEEK_DEFAULT, HoursPerWeekError, hours_per_week
 from pathways.practice.cli import cli as practice_cli
 from pathways.trackers.cli import cli as tracker_cli
 from pathways.xapi.cli import cli as lrs_cli
@@ -163,18 +164,27 @@ def token_create(email: str) -> None:
     typer.echo(token)
 
 
+def cli_hours(raw: str) -> Decimal:
+    try:
+        return hours_per_week(raw)
+    except HoursPerWeekError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 @app.command("plan")
 def plan_command(
     employee: Annotated[str, typer.Option(help="The employee's email.")],
     role: Annotated[list[str], typer.Option(help="Target role code; repeat for a joint plan.")],
-    hours_per_week: Annotated[float, typer.Option(min=0.5, max=40, help="Learning hours a week.")] = 3,
+    hours_per_week: Annotated[
+        Decimal, typer.Option(parser=cli_hours, metavar="HOURS", help="Learning hours a week, 0.5 to 40.")
+    ] = HOURS_PER_WEEK_DEFAULT,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """The shortest course plan to one or more roles, with a readiness date."""
     try:
         with database().transaction() as session:
             person = plans_service.employee_by_email(session, employee)
-            result = plans_service.optimize(session, person, role, Decimal(str(hours_per_week)))
+            result = plans_service.optimize(session, person, role, hours_per_week)
     except AppError as exc:
         fail(exc.message)
     if as_json:

@@ -111,3 +111,13 @@ def test_plan_command(cli_url: str) -> None:
     assert plan["roles"] == ["psr-2"] and plan["proved_optimal"] is True
     code, _, err = run("plan", "--employee", "ghost@pathways.example", "--role", "psr-2")
     assert code == 1 and "No employee with email ghost@pathways.example" in err
+    # The same rule and message as the API and the plan page (tests/plans/test_optimize.py).
+    for hours in ("0.01", "41", "1.234", "lots"):
+        code, _, err = run("plan", "--employee", "psr_alice@pathways.example", "--role", "psr-2",
+                           "--hours-per-week", hours)  # fmt: skip
+        assert code == 2, err
+        rule = f"Hours per week must be a number from 0.5 to 40 with at most two decimals, not '{hours}'."
+        assert rule in " ".join(err.replace("│", " ").split()), err
+    code, out, err = run("plan", "--employee", "psr_alice@pathways.example", "--role", "psr-2",
+                         "--hours-per-week", "0.5")  # fmt: skip
+    assert code == 0 and "at 0.5 h a week" in out, err

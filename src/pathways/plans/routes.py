@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,11 +15,21 @@ from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
 from pathways.plans import service
-from pathways.plans.schemas import OptimizeRequest, PlanOut
+from pathways.plans.schemas import (
+    HOURS_PER_WEEK_MAX,
+    HOURS_PER_WEEK_MIN,
+    HOURS_PER_WEEK_STEP,
+    HoursPerWeekError,
+    OptimizeRequest,
+    PlanOut,
+    hours_per_week,
+)
 from pathways.web import render
 
 router = APIRouter()
 
+# The plan page's and the tracker's budget fields carry the rule, so a browser checks it before sending.
+HOURS_RULE = {"min": HOURS_PER_WEEK_MIN, "max": HOURS_PER_WEEK_MAX, "step": HOURS_PER_WEEK_STEP}
 NO_EMPLOYEE_RECORD = "Your account is not linked to an employee record, so name the employee to plan for."
 
 
@@ -47,12 +57,9 @@ def optimize(body: OptimizeRequest, user: CurrentUser, session: DbSession) -> Pl
 
 def parse_hours(raw: str) -> Decimal:
     try:
-        hours = Decimal(raw)
-    except InvalidOperation:
-        raise BadRequest(f"Hours per week must be a number, not '{raw}'.") from None
-    if not hours.is_finite() or not Decimal("0.5") <= hours <= 40:
-        raise BadRequest("Hours per week must be between 0.5 and 40.")
-    return hours
+        return hours_per_week(raw)
+    except HoursPerWeekError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 @router.get("/plans", response_class=HTMLResponse, include_in_schema=False)
@@ -72,6 +79,7 @@ def plan_page(
         "hours": hours,
         "started": started or "",
         "employee_id": employee_id,
+        "hours_rule": HOURS_RULE,
     }
     try:
         employee = whose_plan(session, user, employee_id)

@@ -17,7 +17,7 @@ from pathways.deps import DbSession
 from pathways.errors import AppError, NotFound
 from pathways.learning.models import Course
 from pathways.org.models import Employee
-from pathways.plans.routes import parse_hours
+from pathways.plans.routes import HOURS_RULE, parse_hours
 from pathways.trackers import forms, imports, service, views
 from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
@@ -111,6 +111,7 @@ def tracker_context(session: Session, access: TrackerAccess) -> dict[str, object
     return {
         "view": view,
         "tracker": tracker,
+        "hours_rule": HOURS_RULE,
         "analysis": view.analysis,
         "access": access,
         "quarters": quarters,
