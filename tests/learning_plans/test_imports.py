@@ -91,6 +91,7 @@ def test_duplicate_rows_are_counted_once(session: Session) -> None:
         ("{alice},COMM-110,{day},87.5", "score '87.5' must be a whole number"),
         ("{alice},COMM-110,{day},=1+1", "score '=1+1' must be a whole number"),
         ("{alice},COMM-110,{day},NaN", "score 'NaN' must be a whole number"),
+        ("\x00{alice},COMM-110,{day},", "no employee with email or number '\\x00"),
         (
             '=HYPERLINK("http://x"),COMM-110,{day},',
             "employee '=HYPERLINK(\"http://x\")' looks like a spreadsheet formula",
@@ -121,13 +122,64 @@ def test_valid_scores_and_a_header_in_any_case(session: Session) -> None:
     alice = person(session, "psr_alice")
     text = (
         "\ufeff Employee ,COURSE,Completed_At,Score\n"
-        f"{alice.email},COMM-110,{DAY},100.0\n"
+        f"{alice.email},COMM-110,{DAY},100\n"
         f"{alice.email},COMM-120,{DAY},0\n"
+        f"{alice.email},COMM-130,{DAY},7\n"
     )
     report = run(session, text)
-    assert (report.new, report.rejected) == (2, 0)
+    assert (report.new, report.rejected) == (3, 0)
     scores = session.scalars(select(Completion.score).where(Completion.source == "csv"))
-    assert sorted(scores) == [0, 100]
+    assert sorted(scores) == [0, 7, 100]
+
+
+# A score is evidence: the LMS's number as the LMS writes it. Anything a spreadsheet or a hand might turn
+# into a number is refused, naming the row, the column and the value; the rest of the file is recorded.
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("1e2", "'1e2'"),
+        ("+50", "'+50'"),
+        (" 075 ", "' 075 '"),
+        ("075", "'075'"),
+        ("00", "'00'"),
+        ("50.0", "'50.0'"),
+        ("100.0", "'100.0'"),
+        (" 75", "' 75'"),
+        ("75 ", "'75 '"),
+        (" ", "' '"),
+        ("-0", "'-0'"),
+        ("0x32", "'0x32'"),
+        ("1_0", "'1_0'"),
+        ("\u0667\u0665", "'\u0667\u0665'"),  # Arabic-Indic digits: str.isdigit() says yes
+        ("\uff15\uff10", "'\uff15\uff10'"),  # fullwidth digits
+        ("5\x00", "'5\\x00'"),
+    ],
+)
+def test_scores_are_plain_digits_from_0_to_100(session: Session, cell: str, shown: str) -> None:
+    alice = person(session, "psr_alice")
+    text = HEADER + f"{alice.email},COMM-110,{DAY},90\n" + f'{alice.email},COMM-120,{DAY},"{cell}"\n'
+    before = count(session)
+    report = run(session, text)
+    assert (report.new, report.rejected) == (1, 1)
+    assert report.rejections[0].row == 3
+    assert report.rejections[0].reason == (
+        f"score {shown} must be a whole number from 0 to 100 written in digits only (no sign, spaces, "
+        "decimal point, exponent or leading zero), or left empty"
+    )
+    assert count(session) == before + 1
+
+
+def test_control_characters_in_a_value_are_shown_escaped(session: Session) -> None:
+    alice = person(session, "psr_alice")
+    text = HEADER + f"{alice.email},NO\x00PE\u202e-1,{DAY},\n" + f"{alice.email},COMM-110,20\x0726-01-01,\n"
+    report = run(session, text)
+    assert [r.reason for r in report.rejections] == [
+        "no course with code 'NO\\x00PE\\u202e-1'",
+        "completed_at '20\\x0726-01-01' is not a date like 2026-03-31",
+    ]
+    with pytest.raises(ImportFileError) as caught:
+        run(session, "employee,course,completed_at,sc\x00ore\n" + f"{alice.email},COMM-110,{DAY},\n")
+    assert "unexpected column: 'sc\\x00ore'" in caught.value.message and "\x00" not in caught.value.message
 
 
 def test_score_column_may_be_left_out(session: Session) -> None:
@@ -160,6 +212,32 @@ def test_bad_files_change_nothing(session: Session, data: bytes, message: str) -
         run(session, data)
     assert "Nothing was imported" in caught.value.message
     assert count(session) == before
+
+
+@pytest.mark.parametrize("good_rows", [3, 2000])
+def test_a_bad_byte_is_reported_at_its_row_and_column(session: Session, good_rows: int) -> None:
+    # Two thousand rows put the bad byte well past the first block the decoder reads ahead.
+    alice = person(session, "psr_alice")
+    good = "".join(f"{alice.email},COMM-110,{DAY},{n % 100}\n" for n in range(good_rows))
+    bad = f"{alice.email},COMM-1\udce910,{DAY},\n".encode(errors="surrogateescape")
+    data = HEADER.encode() + good.encode() + bad + good.encode()
+    before = count(session)
+    with pytest.raises(ImportFileError) as caught:
+        run(session, data, batch_size=500)
+    assert caught.value.message == (
+        f"The file is not UTF-8 text: row {good_rows + 2}, column 2 ('course') holds the byte 0xe9, which is "
+        "not UTF-8. Save the file as CSV UTF-8 and import it again. Nothing was imported."
+    )
+    assert count(session) == before
+
+
+def test_a_bad_byte_in_a_quoted_cell_over_two_lines_names_the_row_it_ends_on(session: Session) -> None:
+    alice = person(session, "psr_alice")
+    data = HEADER.encode() + f'{alice.email},COMM-110,{DAY},\n"{alice.email}\nJos\udce9",X,Y,\n'.encode(
+        errors="surrogateescape"
+    )
+    with pytest.raises(ImportFileError, match=r"row 4, column 1 \('employee'\) holds the byte 0xe9"):
+        run(session, data)
 
 
 def test_a_bad_byte_late_in_the_file_undoes_the_batches_before_it(session: Session) -> None:

@@ -10,14 +10,15 @@ back, so its counts are exactly what applying would do. Re-importing the same fi
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pathways import errors
 from pathways.csvfile import FORMULA_STARTS
 from pathways.errors import BadRequest
 from pathways.learning.completions import CompletionKey, NewCompletion, record_completions
@@ -86,8 +87,9 @@ class ImportReport:
 
 
 def shown(value: str) -> str:
-    # Echo a bad value so it can be found, but short: it may be anything.
-    return value if len(value) <= 40 else value[:37] + "..."
+    # Echo a bad value so it can be found: quoted, short (it may be anything) and with control characters
+    # escaped (a NUL is shown as \x00, never written raw into a page, a terminal or the rejects file).
+    return errors.shown(value, limit=40)
 
 
 @dataclass(frozen=True)
@@ -112,26 +114,51 @@ class _Lookups:
 
 
 def _records(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", errors="strict")
+    # Bytes that are not UTF-8 are decoded as lone surrogates (U+DC80-U+DCFF) instead of failing the read:
+    # the decoder reads ahead in blocks, so its error could only say "somewhere after row N". Found in a
+    # parsed row, a surrogate names the exact row, column and byte.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", errors="surrogateescape")
     reader = csv.reader(text)
-    row = 1
+    header: list[str] | None = None
     try:
         for cells in reader:
             row = reader.line_num
+            if not "".join(cells).isascii():
+                _check_encoding(row, cells, header)
+            if header is None and any(cell.strip() for cell in cells):
+                header = cells
             yield row, cells
-    except UnicodeDecodeError as exc:
-        if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise ImportFileError(
-                f"The file is UTF-16 text; save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
-            ) from None
-        raise ImportFileError(
-            f"The file is not UTF-8 text (after row {row}, byte 0x{exc.object[exc.start]:02x} is not UTF-8). "
-            f"Save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
-        ) from None
     except csv.Error as exc:
-        raise ImportFileError(f"Row {row + 1} cannot be read as CSV ({exc}). {NOTHING_IMPORTED}") from None
+        raise ImportFileError(
+            f"Row {reader.line_num} cannot be read as CSV ({exc}). {NOTHING_IMPORTED}"
+        ) from None
     finally:
         text.detach()  # leave the caller's stream open
+
+
+UTF16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")  # a UTF-16 byte order mark, read as UTF-8
+
+
+def _check_encoding(row: int, cells: list[str], header: list[str] | None) -> None:
+    try:
+        "".join(cells).encode("utf-8")
+        return
+    except UnicodeEncodeError:
+        pass  # a lone surrogate: a byte that was not UTF-8
+    if header is None and cells and cells[0].startswith(UTF16_MARKS):
+        raise ImportFileError(
+            f"The file is UTF-16 text; save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
+        )
+    for number, cell in enumerate(cells, start=1):
+        bad = next((ch for ch in cell if "\udc80" <= ch <= "\udcff"), None)
+        if bad is None:
+            continue
+        name = header[number - 1].strip() if header is not None and number <= len(header) else ""
+        column = f"column {number}" + (f" ({shown(name)})" if name else "")
+        raise ImportFileError(
+            f"The file is not UTF-8 text: row {row}, {column} holds the byte 0x{ord(bad) - 0xDC00:02x}, "
+            f"which is not UTF-8. Save the file as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
+        )
 
 
 @dataclass(frozen=True)
@@ -156,7 +183,7 @@ def _header(cells: list[str]) -> _Columns:
         problems.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     if unexpected:
         problems.append("unexpected column" + ("s" if len(unexpected) > 1 else "") + ": "
-                        + ", ".join(f"'{shown(c)}'" for c in unexpected) + " (renamed?)")  # fmt: skip
+                        + ", ".join(shown(c) for c in unexpected) + " (renamed?)")  # fmt: skip
     if repeated:
         problems.append(f"repeated column: {', '.join(repeated)}")
     if problems:
@@ -179,25 +206,29 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+SCORE = re.compile(r"0|[1-9][0-9]?|100")
+
+
 def _score(value: str) -> int | str | None:
-    """The score, None when blank, or the reason it is not valid."""
+    """The score, None when the cell is empty, or the reason it is not valid.
+
+    Exact and strict: a score is evidence, so it is the LMS's number as the LMS writes it, digits only. Not
+    1e2, +50, 50.0, 075 or " 75 " (spaces are not trimmed here, unlike the other columns: a number with
+    spaces was typed or edited by hand, and someone should look at it)."""
     if not value:
         return None
-    if value.isdigit() and len(value) <= 3 and int(value) <= 100:  # the usual case, without Decimal
+    if SCORE.fullmatch(value):
         return int(value)
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 100:
-        return f"score '{shown(value)}' must be a whole number from 0 to 100 (or left empty)"
-    return int(number)
+    return (
+        f"score {shown(value)} must be a whole number from 0 to 100 written in digits only (no sign, spaces, "
+        "decimal point, exponent or leading zero), or left empty"
+    )
 
 
 def _cell_problem(*values: str) -> str | None:
     for name, value in zip(REQUIRED_COLUMNS, values, strict=True):
         if value.startswith(FORMULA_STARTS):
-            return f"{name} '{shown(value)}' looks like a spreadsheet formula; it was not evaluated"
+            return f"{name} {shown(value)} looks like a spreadsheet formula; it was not evaluated"
         if len(value) > MAX_CELL:
             return f"{name} is longer than {MAX_CELL} characters"
     return None
@@ -229,19 +260,19 @@ def _check(cells: list[str], columns: _Columns, lookups: _Lookups, today: dt.dat
         return "employee is empty"
     person = lookups.people.get(employee_ref.lower() if "@" in employee_ref else employee_ref.upper())
     if person is None:
-        return f"no employee with email or number '{shown(employee_ref)}'"
+        return f"no employee with email or number {shown(employee_ref)}"
     course_code = course_code.upper()
     course_id = lookups.courses.get(course_code)
     if course_id is None:
-        return f"no course with code '{shown(course_code)}'" if course_code else "course is empty"
+        return f"no course with code {shown(course_code)}" if course_code else "course is empty"
     completed_at = _date(when)
     if completed_at is None:
-        return f"completed_at '{shown(when)}' is not a date like 2026-03-31"
+        return f"completed_at {shown(when)} is not a date like 2026-03-31"
     if completed_at > today:
         return f"completed_at {completed_at.isoformat()} is in the future"
     if completed_at < person.hire_date:
         return f"completed_at {completed_at.isoformat()} is before the hire date {person.hire_date:%Y-%m-%d}"
-    score = _score(cells[columns.score].strip()) if columns.score is not None else None
+    score = _score(cells[columns.score]) if columns.score is not None else None
     if isinstance(score, str):
         return score
     return NewCompletion(person.id, course_id, completed_at, score), person.name, course_code
