@@ -24,8 +24,10 @@ run: setup
 # Debian's chromium drives the browser tests (Playwright never downloads a browser of its own),
 # LibreOffice opens the exported workbooks as a real reader would (where apt-get cannot install it, that one
 # test is skipped with its reason, as issue 5 asks; chromium has no such fallback), and an independent xAPI validator from
-# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py), and node's oidc-provider
-# is the identity provider the single sign-on tests start (tests/sso/provider.mjs).
+# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py), node's oidc-provider
+# is the identity provider the single sign-on tests start (tests/sso/provider.mjs), and poppler's pdftotext reads
+# the PDF brief back, right-to-left names in their order (tests/trackers/test_brief_scripts.py); the fonts the
+# brief embeds come from PyPI with the project, so `make run` needs no system package for them.
 test-deps:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
@@ -35,6 +37,9 @@ test-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui fonts-liberation \
 	  || echo "LibreOffice could not be installed here; the workbook test that opens it will say it skipped."; }
+	@command -v pdftotext >/dev/null || { \
+	  echo "Installing Debian's poppler-utils: pdftotext reads the PDF brief back as a real reader would"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils; }
 	@test -d $(VENV)/node/node_modules/@learninglocker/xapi-validation || { \
 	  echo "Installing Learning Locker's xAPI statement validator for the LRS tests"; \
 	  npm install --no-audit --no-fund --prefix $(VENV)/node @learninglocker/xapi-validation@3.0.0; }

@@ -45,4 +45,6 @@ def test_characters_outside_the_pdf_fonts_do_not_break_the_brief(
     alice = user(session, "psr_alice")
     service.add_goal(session, tracker, "Lead the “morning” huddle → then coach 😀 Zoë", None, alice)
     _, text = text_of(brief.brief_pdf(views.build(session, tracker)))
-    assert "Lead the “morning” huddle -> then coach ? Zoë" in text, "Noto Sans has no arrow or emoji"
+    assert "Lead the “morning” huddle -> then coach 😀 Zoë" in text, (
+        "Noto Sans has no arrow: ->; emoji: Noto Emoji"
+    )

@@ -4,12 +4,18 @@ It is always one page. The font steps down first; if the smallest size still run
 (goals, questions, course lists) is cut, each cut marked "… (continued in Pathways)" with the tracker's
 address. Gaps are the point of the brief: every one is listed at every step.
 
-Names are printed as written (Nguyễn, Ελένη) with Noto Sans, embedded from the pymupdf-fonts package or,
-failing that, a system font; only without either does the text fall back to Latin-1, transliterated.
+Names are printed as written, in any script (Nguyễn, Ελένη, سارة, שרה, 王秀英, 佐藤, 김민지, and emoji), with
+Noto Sans and the fallback faces of brief_fonts.py, embedded as subsets; only without them does the text fall
+back to Latin-1, transliterated. Text that needs a fallback face is shaped with HarfBuzz (uharfbuzz), which
+joins Arabic letters, and laid out with fpdf2's Unicode bidirectional algorithm, so right-to-left names read
+in their order; a name inside one of our sentences is set apart as an isolate so that it cannot turn the
+sentence around.
 """
 
 import datetime as dt
+import importlib.util
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +26,9 @@ from pathways.trackers import brief_fonts
 from pathways.trackers.views import TrackerView
 
 SIZES = (9.5, 8.5, 7.5, 6.5, 6)
+# Without HarfBuzz the glyphs still print, in the order written: Arabic unjoined, right-to-left runs reversed.
+SHAPING = importlib.util.find_spec("uharfbuzz") is not None
+RIGHT_TO_LEFT = frozenset(("R", "AL"))
 CONTINUED = "\u2026 (continued in Pathways)"
 # fontTools reports, while subsetting, tables it leaves out of the embedded font; that is expected.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -52,6 +61,15 @@ STAGES: tuple[tuple[float, Fit], ...] = (
 )
 
 
+def isolated(text: str) -> str:
+    """A name or a note inside one of our sentences, kept whole: if it has right-to-left letters it is set
+    apart (FSI ... PDI, Unicode's isolates) so that it neither turns the sentence around nor pulls the
+    brackets and numbers beside it into its own direction."""
+    if text.isascii() or not any(unicodedata.bidirectional(ch) in RIGHT_TO_LEFT for ch in text):
+        return text
+    return f"\u2068{text}\u2069"
+
+
 def cut(text: str, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
@@ -73,6 +91,8 @@ class Brief(FPDF):
         super().__init__(format="A4")
         self.size = size
         self.fonts_used = fonts
+        self.trial = trial
+        self.faces: list[brief_fonts.Face] = []  # the fallback faces this document has needed so far
         self.family = fonts.install(self, trial=trial)
         self.set_margins(14, 12, 14)
         self.set_auto_page_break(True, margin=12)
@@ -84,17 +104,45 @@ class Brief(FPDF):
         return self.size * 0.5
 
     def text_of(self, text: str) -> str:
-        return self.fonts_used.printable(text)
+        printable = self.fonts_used.printable(text)
+        if not printable.isascii():
+            self.add_faces_for(printable)
+        return printable
+
+    def add_faces_for(self, text: str) -> None:
+        """Add the fallback faces this text needs, before it is written: a face no text needs is never added,
+        so a Latin brief embeds Noto Sans alone."""
+        fonts = self.fonts_used
+        needed = {fonts.fallback(ord(ch)) for ch in set(text) if ord(ch) not in fonts.covered}
+        new = [face for face in fonts.fallbacks if face in needed and face not in self.faces]
+        if not new:
+            return
+        for face in new:
+            fonts.install_face(self, face, trial=self.trial)
+        self.faces = [face for face in fonts.fallbacks if face in needed or face in self.faces]
+        # A bold word in a script that has no bold face is printed in its regular face.
+        self.set_fallback_fonts([face.family for face in self.faces], exact_match=False)
+
+    def shape_for(self, *texts: str) -> None:
+        """Shaping (and with it the bidirectional layout) for the text about to be written if it needs it,
+        and not otherwise: shaping measures every word through HarfBuzz, several times slower."""
+        wanted = SHAPING and any(not t.isascii() and self.fonts_used.needs_shaping(t) for t in texts)
+        if wanted != bool(self.text_shaping):
+            self.set_text_shaping(wanted)
 
     def heading(self, text: str) -> None:
         self.ln(1.5)
         self.set_font(self.family, "B", self.size + 1.5)
-        self.cell(0, self.line_height() + 1, self.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        printable = self.text_of(text)
+        self.shape_for(printable)
+        self.cell(0, self.line_height() + 1, printable, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(self.family, "", self.size)
 
     def para(self, text: str, style: str = "") -> None:
         self.set_font(self.family, style, self.size)
-        self.multi_cell(0, self.line_height(), self.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        printable = self.text_of(text)
+        self.shape_for(printable)
+        self.multi_cell(0, self.line_height(), printable, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def bullets(self, items: list[str], empty: str) -> None:
         for item in items or [empty]:
@@ -102,10 +150,11 @@ class Brief(FPDF):
 
     def grid(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: tuple[int, ...]) -> None:
         self.set_font(self.family, "", self.size)
+        cells = [[self.text_of(h) for h in header]] + [[self.text_of(v) for v in values] for values in rows]
+        self.shape_for(*(cell for row in cells for cell in row))  # a table is laid out as a whole, at its end
         with self.table(col_widths=widths, line_height=self.line_height() + 0.5, padding=0.6) as table:
-            table.row([self.text_of(h) for h in header])
-            for values in rows:
-                table.row([self.text_of(v) for v in values])
+            for row in cells:
+                table.row(row)
 
 
 def render(
@@ -117,7 +166,7 @@ def render(
     pdf.set_font(pdf.family, "B", size + 6)
     pdf.cell(0, size * 0.8, "Career conversation brief", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(
-        f"{tracker.employee.name} ({tracker.employee.employee_number}), "
+        f"{isolated(tracker.employee.name)} ({tracker.employee.employee_number}), "
         f"now {analysis.time_in_role.current_role}. "
         f"Target role: {tracker.role.name}. Prepared {today.isoformat()} from Pathways, tracker revision "
         f"{tracker.revision}."
@@ -148,7 +197,7 @@ def render(
                 g.name,
                 str(g.required),
                 str(g.current),
-                cut(g.basis_text, fit.source),
+                isolated(cut(g.basis_text, fit.source)),
                 str(g.self_rating or "-"),
                 str(g.manager_rating or "-"),
                 str(g.gap),
@@ -177,7 +226,7 @@ def render(
     pdf.bullets(first(planned, fit.items, "quarter"), "No courses planned yet.")
     pdf.heading("Goals")
     goals = [
-        cut(g.text, fit.chars)
+        isolated(cut(g.text, fit.chars))
         + (f" - by {g.target_date.isoformat()}" if g.target_date else "")
         + (" (done)" if g.done else "")
         for g in tracker.goals
