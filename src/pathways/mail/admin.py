@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pathways.errors import NotFound
+from pathways.errors import NotFound, shown
 from pathways.mail.models import MailState, OutboxMessage
 
 PAGE = 100
@@ -68,7 +68,7 @@ def folder_file(folder: Path, name: str) -> tuple[EmailMessage, Path]:
     # Only a plain name of a file in the folder: no path parts, nothing outside it.
     path = folder / name
     if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".eml") or not path.is_file():
-        raise NotFound(f"There is no message {name!r} in the mail folder.")
+        raise NotFound(f"There is no message {shown(name)} in the mail folder.")
     return _parse(path), path
 
 
