@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from pathways.careers.models import Role, RoleCompetency
 from pathways.competencies import evidence
+from pathways.competencies.evidence import Completed
 from pathways.competencies.models import Competency, CompetencyRating
 from pathways.learning.completions import record_completion
 from pathways.learning.models import Course, CourseStart, course_prerequisites
@@ -25,7 +26,6 @@ from pathways.learning.requirements import add_months
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.teams import readiness
-from pathways.teams.levels import Completed
 from pathways.trackers import service as trackers
 from pathways.trackers import views
 from tests.helpers import page_csrf, sign_in

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.auth.permissions import analytics_employee_ids
+from pathways.competencies.evidence import Completed, completed_for_many
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.teams import bench, readiness
-from pathways.teams.levels import Completed, completed_for_many
 from pathways.trackers import service as trackers
 from tests.helpers import counting_statements, sign_in
 from tests.teams.support import TODAY, hire, person, user

@@ -70,3 +70,24 @@ def test_the_org_wide_export_streams_every_tracker(session: Session, tracker: Ca
     ]
     gaps = [r for r in wb["Gaps"].iter_rows(min_row=2, values_only=True) if r[0] == tracker.id]
     assert len(gaps) == trackers[tracker.id][7]
+
+
+def _sheets(session: Session) -> dict[str, list[tuple[object, ...]]]:
+    buffer = io.BytesIO()
+    org_export.export_all(session, buffer)
+    wb = load_workbook(io.BytesIO(buffer.getvalue()))
+    return {name: list(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
+
+
+def test_the_org_export_reads_levels_a_batch_at_a_time_and_never_splits_a_person(
+    session: Session, tracker: CareerTracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alice keeps two trackers: with one row per batch her second tracker arrives in the next batch, and
+    # must still be written with her levels, as in one large batch.
+    service.plan_course(session, tracker, "REV-201", "2027-Q1", user(session, "psr_alice"))
+    second = start(session, "psr_alice", "psr-2-float")
+    start(session, "outsider_dan", "psr-2-site-lead")
+    whole = _sheets(session)
+    monkeypatch.setattr(org_export, "BATCH", 1)
+    assert _sheets(session) == whole
+    assert {row[0] for row in whole["Trackers"][1:]} >= {tracker.id, second.id}

@@ -11,12 +11,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import Role, RoleCompetency
+from pathways.competencies.evidence import levels_for_many
 from pathways.competencies.models import Competency
 from pathways.errors import AppError, NotFound, shown
 from pathways.learning import requirements as rules
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site
-from pathways.teams.levels import levels_for_many
 from pathways.teams.scope import Ids
 from pathways.trackers.gaps import Readiness
 from pathways.trackers.models import CareerTracker

@@ -16,11 +16,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import PathEdge, Role
+from pathways.competencies.evidence import Completed, completed_for_many, levels_for_many
 from pathways.errors import AppError, NotFound, shown
 from pathways.org.models import Employee, Region, Site
 from pathways.plans import service as plans_service
 from pathways.teams import readiness
-from pathways.teams.levels import Completed, completed_for_many, levels_for_many
 from pathways.teams.scope import Ids
 from pathways.trackers.gaps import months_between
 from pathways.trackers.models import CareerTracker

@@ -16,12 +16,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.competencies.evidence import Completed
 from pathways.competencies.models import Competency
 from pathways.learning.models import Course, course_competencies, course_prerequisites
 from pathways.planning import model as planning
 from pathways.planning.planner import plan_for
 from pathways.planning.schedule import budget_minutes
-from pathways.teams.levels import Completed
 
 HOURS_PER_WEEK = Decimal(3)
 EXACT_TIME_LIMIT_S = 0.5  # per person; the plan falls back to the greedy one if the solver runs out

@@ -2,7 +2,7 @@
 
 Every fact comes from its owner's code: required-learning status from learning.requirements (the rules the
 learning plan and compliance view use), readiness from the same sum trackers.gaps uses, levels by the rule
-of competencies.evidence (in bulk: teams.levels).
+of competencies.evidence (levels_for_many, in bulk).
 """
 
 import datetime as dt
@@ -14,11 +14,11 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pathways.careers.models import Role, RoleCompetency
+from pathways.competencies.evidence import levels_for_many
 from pathways.competencies.models import Competency
 from pathways.errors import AppError, shown
 from pathways.learning import requirements as rules
 from pathways.org.models import Employee, Site
-from pathways.teams.levels import levels_for_many
 from pathways.teams.scope import TeamScope
 from pathways.trackers.gaps import Readiness, months_between
 from pathways.trackers.models import CareerTracker, TrackerConversation, TrackerCourse, TrackerGoal

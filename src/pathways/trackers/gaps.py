@@ -1,6 +1,7 @@
 """The gap analysis: how far an employee is from a target role, requirement by requirement.
 
-Current levels come from competencies.evidence.levels_for (the one shared rule); this module only compares.
+Current levels come from competencies.evidence (the one shared rule, read once per page with what each level
+comes from); this module only compares.
 """
 
 import datetime as dt
@@ -9,11 +10,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.auth.models import User
 from pathways.careers.models import PathEdge
 from pathways.competencies import evidence
 from pathways.competencies.evidence import CurrentLevel, Evidence
-from pathways.competencies.models import Competency, CompetencyRating
 from pathways.trackers.models import CareerTracker
 
 BASIS_TEXT = {
@@ -166,48 +165,31 @@ def evidence_text(item: Evidence) -> str:
     return f"{item.source}: {shorten(item.detail)}, {on}"
 
 
-def manager_ratings(session: Session, employee_id: int) -> dict[str, str]:
-    """Competency code -> who gave the most recent manager rating and when (the one levels_for counts)."""
-    rows = session.execute(
-        select(Competency.code, CompetencyRating.rated_at, User.name)
-        .join(CompetencyRating, CompetencyRating.competency_id == Competency.id)
-        .outerjoin(User, User.id == CompetencyRating.rated_by_user_id)
-        .where(CompetencyRating.employee_id == employee_id, CompetencyRating.kind == "manager")
-        .order_by(CompetencyRating.rated_at, CompetencyRating.id)
-    )
-    latest: dict[str, str] = {}
-    for code, rated_at, name in rows:
-        on = rated_at.date().isoformat() if rated_at else "an unknown date"
-        latest[code] = f"by {name} on {on}" if name else f"on {on}"
-    return latest
+def rating_text(rated: evidence.Rated) -> str:
+    on = rated.at.date().isoformat() if rated.at else "an unknown date"
+    return f"by {rated.by} on {on}" if rated.by else f"on {on}"
 
 
-def level_sources(session: Session, employee_id: int, levels: dict[str, CurrentLevel]) -> dict[str, str]:
+def level_sources(record: evidence.Record) -> dict[str, str]:
     """Where each current level comes from: the rating counted, or the evidence that shows the level."""
-    shown: dict[str, Evidence] = {}
-    for item in evidence.all_evidence(session, employee_id):  # oldest first: a tie goes to the latest
-        held = shown.get(item.competency)
-        if held is None or item.level >= held.level:
-            shown[item.competency] = item
-    rated = manager_ratings(session, employee_id)
     sources = {}
-    for code, current in levels.items():
-        if current.basis == "manager rating" and code in rated:
-            sources[code] = rated[code]
-        elif current.basis == "evidence" and code in shown:
-            sources[code] = evidence_text(shown[code])
+    for code, current in record.levels.items():
+        if current.basis == "manager rating" and code in record.rated:
+            sources[code] = rating_text(record.rated[code])
+        elif current.basis == "evidence" and code in record.shown:
+            sources[code] = evidence_text(record.shown[code])
     return sources
 
 
 def employee_record(session: Session, tracker: CareerTracker) -> EmployeeRecord:
     employee = tracker.employee
-    levels = evidence.levels_for(session, employee.id)
+    record = evidence.record_for(session, employee.id)  # the person's evidence and ratings, read once
     return EmployeeRecord(
-        levels=levels,
+        levels=record.levels,
         completed=evidence.completed_courses(session, employee.id),
         typical_months=typical_months_from(session, employee.role_id),
         current_role=employee.role.name,
-        sources=level_sources(session, employee.id, levels),
+        sources=level_sources(record),
     )
 
 

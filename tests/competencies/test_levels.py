@@ -5,10 +5,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.competencies.evidence import levels_for
+from pathways.competencies.evidence import levels_for, levels_for_many, record_for
 from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.org.models import Employee
-from pathways.teams.levels import levels_for_many
 from tests.teams.support import TODAY, person
 
 
@@ -86,3 +85,17 @@ def test_bulk_levels_can_be_narrowed_to_some_competencies(session: Session) -> N
     narrowed = levels_for_many(session, [alice], {"composure", "phlebotomy"})[alice]
     assert set(narrowed) <= {"composure", "phlebotomy"}
     assert narrowed["composure"] == levels_for(session, alice)["composure"]
+
+
+def test_one_persons_record_read_item_by_item_gives_the_bulk_levels(session: Session) -> None:
+    # record_for reads evidence and ratings row by row (the tracker shows where each level comes from);
+    # levels_for_many reads maxima. Both feed the same rule and must agree.
+    _mixed_evidence(session)
+    ids = list(session.scalars(select(Employee.id)))
+    bulk = levels_for_many(session, ids)
+    for employee_id in ids:
+        assert record_for(session, employee_id).levels == bulk[employee_id], employee_id
+    alice = record_for(session, person(session, "psr_alice").id)
+    assert alice.rated["composure"].level == 1  # the later manager rating, the one counted
+    assert "listening" not in alice.rated  # a self-rating is no manager's
+    assert (alice.shown["phlebotomy"].source, alice.shown["phlebotomy"].level) == ("observation", 3)
