@@ -8,18 +8,20 @@ reason. A set counts once every case in it is passed (sets.record_if_passed); it
 however many retries they took.
 
 Each time a learner passes a set the tally is redone, and for every competency whose level by this rule
-went up an EvidenceRecord (source "practice") is added. competencies.evidence, the tracker, the planner and
-the team views read those records like any other evidence, so the rule is applied once, here.
+went up an evidence record (source "practice") is added through competencies.records. competencies.evidence,
+the tracker, the planner and the team views read those records like any other evidence, so the rule is
+applied once, here.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.competencies.models import Competency, EvidenceRecord
+from pathways.competencies import records
+from pathways.competencies.models import Competency
 from pathways.practice.cases import practised_by
 from pathways.practice.models import PracticeEvidenceRule, PracticeSet, PracticeSetMember
 
@@ -119,20 +121,10 @@ def standings(session: Session, employee_id: int) -> list[Standing]:
     return found
 
 
-def recorded_levels(session: Session, employee_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Competency.code, func.max(EvidenceRecord.level))
-        .join(EvidenceRecord, EvidenceRecord.competency_id == Competency.id)
-        .where(EvidenceRecord.employee_id == employee_id, EvidenceRecord.source == SOURCE)
-        .group_by(Competency.code)
-    )
-    return {code: level for code, level in rows}
-
-
 def record(session: Session, employee_id: int, today: dt.date) -> dict[str, int]:
     """Add evidence for every competency whose level by the rule is above what practice recorded before;
     returns those competencies and their new levels."""
-    before = recorded_levels(session, employee_id)
+    before = records.recorded_levels(session, employee_id, SOURCE)
     passed = passed_sets(session, employee_id)
     all_rules = rules(session)
     raised: dict[str, int] = {}
@@ -140,28 +132,15 @@ def record(session: Session, employee_id: int, today: dt.date) -> dict[str, int]
         level = level_for(rule, passed)
         if level > before.get(rule.competency, 0):
             raised[rule.competency] = level
-    if not raised:
-        return raised
-    ids = dict(
-        session.execute(select(Competency.code, Competency.id).where(Competency.code.in_(raised))).all()
-    )
+    shown = {}
     for code, level in raised.items():
         rule = all_rules[code]
         cases, types = tally(rule, [p for p in passed if p.level >= level])
         # Short enough for the tracker's gap table, which shows the first 80 characters of a detail.
-        detail = (
+        shown[code] = (
+            level,
             f"Practice desk: {cases} passed cases, {len(types)} case types, level {level}+ "
-            f"(rule: {rule.cases} of {rule.case_types} types)"
+            f"(rule: {rule.cases} of {rule.case_types} types)",
         )
-        session.add(
-            EvidenceRecord(
-                employee_id=employee_id,
-                competency_id=ids[code],
-                level=level,
-                source=SOURCE,
-                detail=detail[:300],
-                recorded_on=today,
-            )
-        )
-    session.flush()
+    records.record(session, employee_id, SOURCE, shown, today)
     return raised
