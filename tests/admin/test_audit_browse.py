@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 from pathways.admin import audit_log
 from pathways.audit import service as audit
 from pathways.audit.models import AuditEntry
+from pathways.competencies import ratings
 from pathways.errors import Forbidden
-from pathways.teams import ratings
 from tests.helpers import page_csrf, sign_in
 from tests.teams.support import person, user
 

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.audit.models import AuditEntry
+from pathways.competencies import observations
 from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import Observation
 from pathways.errors import BadRequest, Forbidden, NotFound
-from pathways.teams import observations
 from tests.helpers import page_csrf, sign_in
 from tests.teams.support import TODAY, person, user
 

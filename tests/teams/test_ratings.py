@@ -6,12 +6,12 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.audit.models import AuditEntry
+from pathways.competencies import ratings
 from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import CompetencyRating
+from pathways.competencies.ratings import RatingInput
 from pathways.errors import BadRequest, Forbidden
 from pathways.inbox.models import Notification
-from pathways.teams import ratings
-from pathways.teams.ratings import RatingInput
 from tests.helpers import page_csrf, sign_in
 from tests.teams.support import person, user
 

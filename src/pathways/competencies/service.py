@@ -39,10 +39,11 @@ def grouped_by_kind(competencies: list[Competency]) -> dict[str, list[Competency
     return groups
 
 
-def get_competency(session: Session, code: str) -> Competency:
-    competency = session.scalar(
-        select(Competency).where(Competency.code == code).options(selectinload(Competency.levels))
-    )
+def get_competency(session: Session, code: str, with_levels: bool = True) -> Competency:
+    query = select(Competency).where(Competency.code == code)
+    if with_levels:
+        query = query.options(selectinload(Competency.levels))
+    competency = session.scalar(query)
     if competency is None:
         raise NotFound(f"No competency with code {shown(code)}.")
     return competency

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import is_admin, is_regional_manager
 from pathways.careers.models import Role
+from pathways.competencies import observations
 from pathways.csvfile import csv_response, csv_text
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.org.models import Employee, Region, Site
-from pathways.teams import analytics, bench, charts, observations, onboarding, sites
+from pathways.teams import analytics, bench, charts, onboarding, sites
 from pathways.teams.common import Code, ShortText, today
 from pathways.teams.schemas import (
     BenchCandidateOut,

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.auth.dependencies import CurrentUser
+from pathways.competencies import observations
 from pathways.competencies.models import Observation
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
-from pathways.teams import observations
 from pathways.teams.common import CSRF, OptionalId, RowId, today, visible_employee
 from pathways.teams.schemas import EmployeeRefOut, ObservationIn, ObservationOut
 from pathways.teams.scope import visible_ids

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_manage_employee
+from pathways.competencies import ratings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
-from pathways.teams import ratings
 from pathways.teams.common import CSRF, RowId, own_employee, ref, visible_employee
 from pathways.teams.schemas import RatingOut, RatingsIn, RatingsOut, SideBySideOut
 from pathways.web import render

@@ -16,11 +16,12 @@ from pathways.auth.permissions import (
     is_admin,
 )
 from pathways.careers.models import Role
+from pathways.competencies import observations
 from pathways.csvfile import csv_response, csv_text
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.org.models import Employee, Site
-from pathways.teams import moves, observations, onboarding, team
+from pathways.teams import moves, onboarding, team
 from pathways.teams.common import CSRF, OptionalId, RowId, ShortText, ref, today, visible_employee
 from pathways.teams.schemas import (
     ConversationOut,

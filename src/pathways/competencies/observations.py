@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, ensure
+from pathways.competencies import service as competencies
 from pathways.competencies.models import Competency, Observation
-from pathways.errors import BadRequest, NotFound, shown
+from pathways.errors import BadRequest
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
 
@@ -21,13 +22,6 @@ MAX_NOTE = 1000
 OBSERVERS_ONLY = (
     "Observations are written by the person's site lead, a supervisor in their reporting line or an admin."
 )
-
-
-def competency_by_code(session: Session, code: str) -> Competency:
-    competency = session.scalar(select(Competency).where(Competency.code == code))
-    if competency is None:
-        raise NotFound(f"No competency with code {shown(code)}.")
-    return competency
 
 
 def observe(
@@ -42,7 +36,7 @@ def observe(
     today: dt.date,
 ) -> Observation:
     ensure(can_coach(session, user, employee), OBSERVERS_ONLY)
-    competency = competency_by_code(session, competency_code)
+    competency = competencies.get_competency(session, competency_code, with_levels=False)
     note = " ".join((note or "").split())
     if not note:
         raise BadRequest("Write a short note of what you saw.")
