@@ -7,11 +7,11 @@ from starlette.testclient import TestClient
 
 from pathways.audit.models import AuditEntry
 from pathways.careers.models import Role
-from pathways.careers.service import stories_about
 from pathways.errors import BadRequest, Conflict, Forbidden
 from pathways.inbox.models import Notification
 from pathways.stories import service as stories
 from pathways.stories import submissions
+from pathways.stories.service import stories_about
 from tests.helpers import page_csrf, sign_in
 from tests.teams.support import user
 

@@ -9,9 +9,8 @@ from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.competencies.models import Competency, ProficiencyLevel
 from pathways.errors import BadRequest, NotFound, shown
 from pathways.learning.models import Course, course_competencies
+from pathways.stories import service as stories
 from pathways.stories.models import Story
-
-PUBLISHED = "published"
 
 
 @dataclass(frozen=True)
@@ -164,16 +163,6 @@ def courses_building(session: Session, requirements: list[Requirement]) -> list[
     return result
 
 
-def stories_about(session: Session, role: Role) -> list[Story]:
-    statement = (
-        select(Story)
-        .where(Story.status == PUBLISHED, or_(Story.from_role_id == role.id, Story.to_role_id == role.id))
-        .options(joinedload(Story.from_role), joinedload(Story.to_role))
-        .order_by(Story.title)
-    )
-    return list(session.scalars(statement))
-
-
 def role_profile(session: Session, code: str) -> RoleProfile:
     role = get_role(session, code)
     names = level_names(session)
@@ -183,7 +172,7 @@ def role_profile(session: Session, code: str) -> RoleProfile:
     leads_to, comes_from = edges_touching(session, role)
     building = courses_building(session, requirements)
     return RoleProfile(
-        role, requirements, leads_to, comes_from, building, stories_about(session, role), names
+        role, requirements, leads_to, comes_from, building, stories.stories_about(session, role), names
     )
 
 

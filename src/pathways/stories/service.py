@@ -1,7 +1,7 @@
 import re
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from pathways.careers.models import Role
 from pathways.errors import NotFound, shown
@@ -22,6 +22,10 @@ def roles_for_filter(session: Session) -> list[Role]:
     return list(session.scalars(select(Role).order_by(Role.position, Role.name)))
 
 
+def _about(role_id: int) -> ColumnElement[bool]:
+    return or_(Story.from_role_id == role_id, Story.to_role_id == role_id)
+
+
 def published_stories(session: Session, role_code: str | None = None) -> list[Story]:
     query = _story_query().where(Story.status == PUBLISHED)
     role_code = (role_code or "").strip() or None
@@ -31,8 +35,19 @@ def published_stories(session: Session, role_code: str | None = None) -> list[St
             raise InvalidFilter(
                 f"No role with code '{role_code}'. Choose one from the list, or clear the filter."
             )
-        query = query.where(or_(Story.from_role_id == role_id, Story.to_role_id == role_id))
+        query = query.where(_about(role_id))
     return list(session.scalars(query.order_by(Story.title)))
+
+
+def stories_about(session: Session, role: Role) -> list[Story]:
+    """The published stories of a move into or out of a role, with both roles (a role page lists them)."""
+    statement = (
+        select(Story)
+        .where(Story.status == PUBLISHED, _about(role.id))
+        .options(joinedload(Story.from_role), joinedload(Story.to_role))
+        .order_by(Story.title)
+    )
+    return list(session.scalars(statement))
 
 
 def get_published_story(session: Session, slug: str) -> Story:
