@@ -9,8 +9,8 @@ start it for their run and stop it again; after loading, each PostgreSQL databas
 statistics autovacuum would have gathered on a server up for a while. Each database is built under a scratch
 name and only kept once the build has finished, so an interrupted build starts over; one build runs at a time
 (a lock file), a second run waits for it. The generators' source is fingerprinted: when
-src/pathways/scale.py or src/pathways/org/demo.py change, the data is rebuilt; migrations are applied to the
-kept databases on every run. Delete bench/.data/ to rebuild by hand.
+src/pathways/demo/org_scale.py or src/pathways/demo/small.py change, the data is rebuilt; migrations are
+applied to the kept databases on every run. Delete bench/.data/ to rebuild by hand.
 
 BENCH_QUICK=1 in the environment asks every benchmark for a shorter run, and leaves PostgreSQL out.
 """
@@ -40,7 +40,7 @@ PG_DIR = DATA / "pg"
 PG_STAMP = DATA / "pg.json"
 SQLITE_STAMP = DATA / "sqlite.json"
 PATHWAYS = str(Path(sys.executable).parent / "pathways")
-GENERATORS = [ROOT / "src" / "pathways" / "scale.py", ROOT / "src" / "pathways" / "org" / "demo.py"]
+GENERATORS = [ROOT / "src" / "pathways" / "demo" / name for name in ("org_scale.py", "small.py")]
 SCALES = {"demo": "small", "org": "org"}
 
 sys.path.insert(0, str(ROOT))  # tests.postgres: the throwaway cluster the test suite starts

@@ -36,8 +36,8 @@ from pathways.careers.models import Role
 from pathways.config import Settings
 from pathways.content.loader import load_content
 from pathways.db import Database
+from pathways.demo.small import load_demo
 from pathways.learning.models import Course
-from pathways.org.demo import load_demo
 from pathways.org.models import Employee
 from pathways.trackers import brief, conversations, org_export, service, views, workbook
 from pathways.trackers.models import CareerTracker, TrackerCourse

@@ -18,8 +18,8 @@ from pathways.app import create_app
 from pathways.config import Settings
 from pathways.content.loader import load_content
 from pathways.db import Database
+from pathways.demo.small import load_demo
 from pathways.deps import get_session
-from pathways.org.demo import load_demo
 from tests.postgres import Cluster, start_cluster
 
 # PATHWAYS_TEST_BACKENDS=sqlite narrows a local run; `make test` and CI always run both.

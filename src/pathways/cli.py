@@ -13,19 +13,18 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from sqlalchemy.orm import Session
 
 from pathways import backup, migrate
-from pathways import scale as scale_module
 from pathways.auth import service as auth_service
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
 from pathways.config import get_settings
 from pathways.content.loader import load_content
 from pathways.db import Database
+from pathways.demo import org_scale, small
 from pathways.errors import AppError, describe_errors
 from pathways.learning.cli import cli as completions_cli
 from pathways.learning.reminders import remind_daily
 from pathways.mail.cli import cli as mail_cli
 from pathways.mail.sender import send_forever
-from pathways.org import demo
 from pathways.plans import service as plans_service
 from pathways.plans.schemas import HOURS_PER_WEEK_DEFAULT, HoursPerWeekError, hours_per_week
 from pathways.practice.cli import cli as practice_cli
@@ -97,7 +96,7 @@ def demo_command(
     try:
         with database().transaction() as session:
             load_content(session, settings.content_dir)
-            loaded = load_org_with_progress(session, seed) if scale == "org" else demo.load_demo(session)
+            loaded = load_org_with_progress(session, seed) if scale == "org" else small.load_demo(session)
     except AppError as exc:
         fail(exc.message)
     if not loaded:
@@ -106,12 +105,12 @@ def demo_command(
         typer.echo("Organisation loaded: 50,000 people in 4 regions and 2,500 sites.")
     else:
         typer.echo(
-            f"Demo loaded. Sign in as psr_alice@{demo.DEMO_DOMAIN} with password '{demo.DEMO_PASSWORD}'."
+            f"Demo loaded. Sign in as psr_alice@{small.DEMO_DOMAIN} with password '{small.DEMO_PASSWORD}'."
         )
 
 
 def load_org_with_progress(session: Session, seed: int) -> bool:
-    size = scale_module.ORG
+    size = org_scale.ORG
     expected = size.sites + 3 * size.employees + size.employees * size.completions_per_employee
     expected += int(size.employees * 0.3 * 8 + size.employees * 0.2) + size.courses
     with Progress(
@@ -123,7 +122,7 @@ def load_org_with_progress(session: Session, seed: int) -> bool:
         def advance(what: str, rows: int) -> None:
             progress.update(task, description=what, advance=rows)
 
-        loaded = scale_module.load_org(session, seed=seed, progress=advance)
+        loaded = org_scale.load_org(session, seed=seed, progress=advance)
         progress.update(task, description="committing", completed=expected)
     return loaded
 

@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from pathways.careers.models import Role
+from pathways.demo.org_scale import Scale, load_org
 from pathways.learning.models import ChosenCourse, Completion, Course
 from pathways.org.models import Employee, Region, Site
-from pathways.scale import Scale, load_org
 from pathways.trackers.models import CareerTracker, TrackerCourse
 
 SMALL = Scale(

@@ -19,6 +19,7 @@ from pathways.auth.models import AccountRole, User
 from pathways.auth.passwords import hash_password
 from pathways.careers.models import PathEdge, Role
 from pathways.competencies.models import Competency, CompetencyRating, Observation
+from pathways.demo.small import DEMO_DOMAIN, DEMO_PASSWORD, FIRST, LAST
 from pathways.learning.models import (
     ChosenCourse,
     Completion,
@@ -26,7 +27,6 @@ from pathways.learning.models import (
     course_competencies,
     course_prerequisites,
 )
-from pathways.org.demo import DEMO_DOMAIN, DEMO_PASSWORD, FIRST, LAST
 from pathways.org.models import Employee, Region, Site, SiteType
 from pathways.trackers.models import CareerTracker, TrackerCourse
 
