@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint typecheck migrations-check test-deps bench clean
+.PHONY: setup run test lint typecheck migrations-check test-deps bench conformance clean
 
 # The stamp is rebuilt whenever the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -24,11 +24,12 @@ run: setup
 # Debian's chromium drives the browser tests (Playwright never downloads a browser of its own),
 # LibreOffice opens the exported workbooks as a real reader would (where apt-get cannot install it, that one
 # test is skipped with its reason, as issue 5 asks; chromium has no such fallback), and an independent xAPI validator from
-# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py), node's oidc-provider
-# is the identity provider the single sign-on tests start (tests/sso/provider.mjs), and poppler's pdftotext reads
-# the PDF brief back, right-to-left names in their order (tests/trackers/test_brief_scripts.py); the fonts the
-# brief embeds come from PyPI with the project, so `make run` needs no system package for them.
-test-deps:
+# npm checks the statements the LRS returns (tests/xapi/test_external_validator.py), ADL's LRS conformance
+# suite (../shared/xapi-conformance) gets its npm packages, once, for tests/xapi/test_conformance.py, node's
+# oidc-provider is the identity provider the single sign-on tests start (tests/sso/provider.mjs), and poppler's
+# pdftotext reads the PDF brief back, right-to-left names in their order (tests/trackers/test_brief_scripts.py);
+# the fonts the brief embeds come from PyPI with the project, so `make run` needs no system package for them.
+test-deps: setup
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
@@ -46,6 +47,7 @@ test-deps:
 	@test -d $(VENV)/node/node_modules/oidc-provider || { \
 	  echo "Installing node's oidc-provider, the OpenID provider the single sign-on tests sign in with"; \
 	  npm install --no-audit --no-fund --prefix $(VENV)/node oidc-provider@9.13.3; }
+	@$(BIN)/python -c "from tests.xapi.conformance import prepare_cache; prepare_cache()"
 
 lint: setup
 	$(BIN)/ruff check src tests bench migrations
@@ -61,8 +63,14 @@ migrations-check: setup
 	  PATHWAYS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
+# Includes ADL's conformance suite for xAPI 2.0.0 on SQLite (tests/xapi/test_conformance.py, about 1.5 minutes
+# on one of the two workers); PATHWAYS_SKIP_CONFORMANCE=1 skips it in a local run, never in CI.
 test: setup test-deps lint typecheck migrations-check
 	$(BIN)/pytest -n 2
+
+# ADL's LRS conformance suite, both versions on both databases (two runs at a time), and the four figures.
+conformance: setup test-deps
+	$(BIN)/python -m tests.xapi.conformance
 
 # bench/data.py first builds the databases the scripts share into bench/.data/ (git-ignored): the demo and the
 # organisation on SQLite and in a kept PostgreSQL cluster, about 6 minutes on 2 cores the first time; later runs

@@ -77,6 +77,8 @@ def samples(session: Session) -> dict[str, str]:
         "outbox_id": "1",
         "token": "not-a-real-reset-token",
         "name": "20261204T000000-none.eml",
+        "rejection_id": "1",
+        "rest": "no-such-resource",
     }
 
 

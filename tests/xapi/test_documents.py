@@ -124,12 +124,27 @@ def test_profile_put_without_preconditions_over_an_existing_document_is_409_in_b
     """
     lrs.version = version
     doc_id = f"doc-{uuid.uuid4()}"
-    assert call(lrs, "PUT", resource, doc_id, {"a": 1}).status_code == 204
+    assert call(lrs, "PUT", resource, doc_id, {"a": 1}, {"If-None-Match": "*"}).status_code == 204
     refused = call(lrs, "PUT", resource, doc_id, {"a": 2})
     assert refused.status_code == 409
     assert "If-Match" in refused.json()["message"]
     assert refused.headers["X-Experience-API-Version"].startswith(version[:3])
     assert call(lrs, "GET", resource, doc_id).json() == {"a": 1}
+
+
+@pytest.mark.parametrize("resource", ["activity profile", "agent profile"])
+def test_a_1_0_3_profile_put_needs_a_precondition_even_for_a_new_document(lrs: Lrs, resource: str) -> None:
+    """xAPI 1.0.3 Communication 2.6 and 2.7 (conformance XAPI-00273): a PUT of a profile document without
+    If-Match or If-None-Match is refused with 400, and nothing is written; 2.0 accepts it for a new one."""
+    lrs.version = "1.0.3"
+    doc_id = f"doc-{uuid.uuid4()}"
+    refused = call(lrs, "PUT", resource, doc_id, {"a": 1})
+    assert refused.status_code == 400
+    assert "If-None-Match" in refused.json()["message"]
+    assert refused.headers["X-Experience-API-Version"] == "1.0.3"
+    assert call(lrs, "GET", resource, doc_id).status_code == 404
+    lrs.version = "2.0.0"
+    assert call(lrs, "PUT", resource, doc_id, {"a": 1}).status_code == 204
 
 
 def test_a_1_0_3_client_may_overwrite_state_without_preconditions(lrs: Lrs) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from pathways.db import Base
+from pathways.learning.completion_rules import Problem, date_problem
 from pathways.learning.models import Completion
 
 
@@ -165,3 +166,62 @@ def record_completions(
         # Core executemany on the table: no ORM objects to build, and the session has nothing to track.
         session.execute(insert(Base.metadata.tables["completions"]), new)
     return known
+
+
+class Report(NamedTuple):
+    """One report of a completion by someone known (a statement of the LRS): checked, then recorded."""
+
+    ref: str  # the report's own id, kept as the completion's source_ref (a voided report withdraws it)
+    employee_id: int
+    hire_date: dt.date
+    course_id: int
+    completed_at: dt.date
+    score: int | None
+
+
+RECORDED = "recorded"
+ALREADY_RECORDED = "already recorded by an earlier report"
+
+
+def record_reports(
+    session: Session, reports: Sequence[Report], *, source: str, today: dt.date, what: str = "completed_at"
+) -> dict[str, str | Problem]:
+    """Apply the import's rules to each report and record the ones that pass: {ref: RECORDED,
+    ALREADY_RECORDED or the Problem}.
+
+    The idempotence is record_completion's (one completion per employee, course and day; the first report of
+    it, in this call or before, is the one recorded), and the cost is one lookup and one INSERT whatever the
+    number of reports. `what`: how the reporter calls the date, for the problem's message.
+    """
+    outcomes: dict[str, str | Problem] = {}
+    passing: list[Report] = []
+    for report in reports:
+        problem = date_problem(report.completed_at, report.hire_date, today, what)
+        if problem is None:
+            passing.append(report)
+        else:
+            outcomes[report.ref] = problem
+    if not passing:
+        return outcomes
+    known = existing_completions(
+        session, sorted({(r.employee_id, r.course_id, r.completed_at) for r in passing})
+    )
+    new: dict[CompletionKey, dict[str, Any]] = {}
+    for report in passing:
+        key = (report.employee_id, report.course_id, report.completed_at)
+        if key in known or key in new:
+            outcomes[report.ref] = ALREADY_RECORDED
+            continue
+        new[key] = {
+            "employee_id": report.employee_id,
+            "course_id": report.course_id,
+            "completed_at": report.completed_at,
+            "score": report.score,
+            "source": source,
+            "source_ref": report.ref,
+        }
+        outcomes[report.ref] = RECORDED
+    if new:
+        # A bulk INSERT (one executemany): the ORM's flush would insert row by row on SQLite.
+        session.execute(insert(Completion), list(new.values()))
+    return outcomes

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from pathways import errors
 from pathways.csvfile import FORMULA_STARTS
 from pathways.errors import BadRequest
+from pathways.learning.completion_rules import date_problem
 from pathways.learning.completions import CompletionKey, NewCompletion, record_completions
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee
@@ -268,10 +269,9 @@ def _check(cells: list[str], columns: _Columns, lookups: _Lookups, today: dt.dat
     completed_at = _date(when)
     if completed_at is None:
         return f"completed_at {shown(when)} is not a date like 2026-03-31"
-    if completed_at > today:
-        return f"completed_at {completed_at.isoformat()} is in the future"
-    if completed_at < person.hire_date:
-        return f"completed_at {completed_at.isoformat()} is before the hire date {person.hire_date:%Y-%m-%d}"
+    date_issue = date_problem(completed_at, person.hire_date, today)
+    if date_issue is not None:
+        return date_issue.message
     score = _score(cells[columns.score]) if columns.score is not None else None
     if isinstance(score, str):
         return score

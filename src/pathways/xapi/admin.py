@@ -29,6 +29,7 @@ class ClientRow:
     name: str
     key: str
     revoked: bool
+    scopes: str
     statements: int
     last_stored: str | None
     rejections: int
@@ -103,6 +104,7 @@ def client_counts(session: Session) -> list[ClientRow]:
                 name=client.name,
                 key=client.key,
                 revoked=client.revoked_at is not None,
+                scopes=client.scopes,
                 statements=count,
                 last_stored=ms_to_timestamp(last) if last else None,
                 rejections=rejections.get(client.id, 0),

@@ -2,7 +2,7 @@
 
 Browsers of the time could not send cross-origin PUT or custom headers, so 1.0.3 let a client tunnel any
 request through a form POST. xAPI 2.0 removed it: only requests whose form says X-Experience-API-Version 1.0.x
-are rewritten; any other use of `method` is refused with 400.
+are rewritten (the version may also be sent as a real header); any other use of `method` is refused with 400.
 """
 
 from urllib.parse import parse_qsl, urlencode
@@ -53,8 +53,11 @@ def rewrite(request: Request, body: bytes) -> tuple[Request, bytes]:
             content = value.encode()
         else:
             params.append((name, value))
-    version = headers.get(b"x-experience-api-version", b"").decode()
-    if not version.startswith("1.0"):
+    # The version may come as a real header too (a form field of the same name overrides it).
+    version = headers.get(b"x-experience-api-version", b"").decode() or request.headers.get(
+        "x-experience-api-version", ""
+    )
+    if not version.strip().startswith("1.0"):
         raise XapiError(
             "The alternate request syntax (a `method` parameter) is only for xAPI 1.0.x; 2.0 removed it."
         )

@@ -1,35 +1,33 @@
 """The completion bridge: a completed or passed statement about a course's LMS activity is a completion.
 
+It meets the CSV import's rules (learning.completion_rules): a statement that names no known person or course,
+or whose timestamp is in the future or before the person was hired, is stored all the same (the LRS answers
+200) but records nothing; it is listed for admins as a completion rejection, with its reason, to resolve.
 A batch costs a fixed number of queries whatever its size (see record_batch).
 """
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, literal, select, union_all
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from pathways.learning.completions import CompletionKey, existing_completions, withdraw_completion
-from pathways.learning.models import Completion, Course
-from pathways.org.models import Employee
+from pathways.learning import completion_rules as rules
+from pathways.learning.completions import Report, record_reports, withdraw_completion
+from pathways.xapi.agents import ifi_key
 from pathways.xapi.formats import parse_timestamp
+from pathways.xapi.models import XapiCompletionRejection
+from pathways.xapi.people import Lookup, describe
 
 COMPLETION_VERBS = frozenset(
     {"http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed"}
 )
-RECORDED = "recorded"
-NOTE_LENGTH = 300  # xapi_statements.bridge_note; an activity IRI in a note may be longer
+NOTE_LENGTH = 300  # xapi_statements.bridge_note and the rejection's reason; an IRI in a note may be longer
 WITHDRAWN = "withdrawn: the statement was voided"
-
-
-def _email(actor: dict[str, Any]) -> str | None:
-    mbox = actor.get("mbox")
-    return mbox[len("mailto:") :].lower() if isinstance(mbox, str) else None
-
-
-def _employee_number(actor: dict[str, Any]) -> str | None:
-    account = actor.get("account")
-    return account.get("name") if isinstance(account, dict) else None
+VOIDED_RESOLUTION = "voided: the statement was voided before it was resolved"
+SOURCE = "xapi"
+WHAT = "timestamp"  # how the rules' messages name the date
 
 
 def score_percent(statement: dict[str, Any]) -> int | None:
@@ -47,84 +45,105 @@ def is_completion(statement: dict[str, Any]) -> bool:
     return statement["verb"]["id"] in COMPLETION_VERBS and obj.get("objectType", "Activity") == "Activity"
 
 
-def _lookups(
-    session: Session, emails: set[str], numbers: set[str], lms_ids: set[str]
-) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """({email: employee id}, {employee number: employee id}, {LMS id: course id}) in one query."""
-    found: dict[str, dict[str, int]] = {"email": {}, "number": {}, "course": {}}
-    parts = [select(literal("course"), Course.lms_id, Course.id).where(Course.lms_id.in_(lms_ids))]
-    if emails:
-        parts.append(select(literal("email"), Employee.email, Employee.id).where(Employee.email.in_(emails)))
-    if numbers:
-        parts.append(
-            select(literal("number"), Employee.employee_number, Employee.id).where(
-                Employee.employee_number.in_(numbers)
+def completed_on(statement: dict[str, Any]) -> dt.date:
+    return (parse_timestamp(statement.get("timestamp")) or dt.datetime.now(dt.UTC)).date()
+
+
+def today() -> dt.date:
+    # Statement timestamps are compared in UTC, the zone the LRS stores them in.
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass
+class Outcome:
+    """What a batch's completion statements came to: a note per statement, and the rejections to list."""
+
+    notes: dict[str, str] = field(default_factory=dict)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+
+
+def rejection_row(
+    statement: dict[str, Any], problem: rules.Problem, employee_id: int | None, course_id: int | None
+) -> dict[str, Any]:
+    return {
+        "statement_id": statement["id"],
+        "reason_code": problem.code,
+        "reason": problem.message[:NOTE_LENGTH],
+        "actor_key": ifi_key(statement["actor"]) or "",
+        "activity_id": statement["object"]["id"],
+        "completed_on": completed_on(statement),
+        "score": score_percent(statement),
+        "employee_id": employee_id,
+        "course_id": course_id,
+    }
+
+
+def check(
+    lookup: Lookup, statements: list[dict[str, Any]]
+) -> tuple[list[tuple[dict[str, Any], Report]], list[dict[str, Any]]]:
+    """(the statements that name a known person and course, as reports; rejection rows for the others)."""
+    reports: list[tuple[dict[str, Any], Report]] = []
+    rejections: list[dict[str, Any]] = []
+    for statement in statements:
+        person = lookup.person(statement["actor"])
+        course_id = lookup.course(statement["object"]["id"])
+        if person is None:
+            problem = rules.Problem(
+                rules.UNKNOWN_PERSON, f"not matched: no employee with {describe(statement['actor'])}"
             )
-        )
-    for kind, key, found_id in session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
-        found[kind][key.lower() if kind == "email" else key] = found_id
-    return found["email"], found["number"], found["course"]
+            rejections.append(rejection_row(statement, problem, None, course_id))
+        elif course_id is None:
+            problem = rules.Problem(
+                rules.UNKNOWN_COURSE, f"not matched: no course with LMS id {statement['object']['id']}"
+            )
+            rejections.append(rejection_row(statement, problem, person.id, None))
+        else:
+            report = Report(
+                statement["id"], person.id, person.hire_date, course_id, completed_on(statement),
+                score_percent(statement),
+            )  # fmt: skip
+            reports.append((statement, report))
+    return reports, rejections
 
 
-def record_batch(session: Session, statements: list[dict[str, Any]]) -> dict[str, str]:
-    """{statement id: outcome} for every completion statement in the batch (others are left out).
+def record_batch(session: Session, statements: list[dict[str, Any]]) -> Outcome:
+    """The completion statements of a batch, checked and recorded (others are left out of the outcome).
 
-    One query finds the people and the courses the batch names; when some statements match both, one more
-    finds the completions already recorded and one INSERT (a flush of all the new rows) records the rest.
+    One query finds the people and courses the batch names; when some statements name both, one more finds
+    the completions already recorded and one INSERT records the rest (learning.completions.record_reports).
     """
     candidates = [s for s in statements if is_completion(s)]
+    outcome = Outcome()
     if not candidates:
-        return {}
-    by_email, by_number, courses = _lookups(
-        session,
-        {e for s in candidates if (e := _email(s["actor"]))},
-        {n for s in candidates if (n := _employee_number(s["actor"]))},
-        {s["object"]["id"] for s in candidates},
-    )
-
-    outcomes: dict[str, str] = {}
-    matched: list[tuple[dict[str, Any], CompletionKey]] = []
-    for statement in candidates:
-        actor = statement["actor"]
-        email, number = _email(actor), _employee_number(actor)
-        employee_id: int | None = None
-        if email:
-            employee_id = by_email.get(email)
-        elif number:
-            employee_id = by_number.get(number)
-        course_id = courses.get(statement["object"]["id"])
-        if employee_id is None:
-            who = f"email {email}" if email else f"employee number {number}" if number else "this identifier"
-            outcomes[statement["id"]] = f"not matched: no employee with {who}"
-        elif course_id is None:
-            outcomes[statement["id"]] = f"not matched: no course with LMS id {statement['object']['id']}"
+        return outcome
+    lookup = Lookup(session, [s["actor"] for s in candidates], {s["object"]["id"] for s in candidates})
+    reports, outcome.rejections = check(lookup, candidates)
+    results = record_reports(session, [r for _, r in reports], source=SOURCE, today=today(), what=WHAT)
+    for statement, report in reports:
+        result = results[report.ref]
+        if isinstance(result, rules.Problem):
+            outcome.rejections.append(rejection_row(statement, result, report.employee_id, report.course_id))
         else:
-            moment = parse_timestamp(statement.get("timestamp")) or dt.datetime.now(dt.UTC)
-            matched.append((statement, (employee_id, course_id, moment.date())))
-    if matched:
-        # The same idempotence as record_completion: one completion per employee, course and day, the first
-        # report of it (in this batch or before) being the one recorded.
-        known = existing_completions(session, sorted({key for _, key in matched}))
-        new: dict[CompletionKey, dict[str, Any]] = {}
-        for statement, key in matched:
-            if key in known or key in new:
-                outcomes[statement["id"]] = "already recorded by an earlier report"
-                continue
-            employee_id, course_id, day = key
-            new[key] = {
-                "employee_id": employee_id,
-                "course_id": course_id,
-                "completed_at": day,
-                "score": score_percent(statement),
-                "source": "xapi",
-                "source_ref": statement["id"],
-            }
-            outcomes[statement["id"]] = RECORDED
-        if new:
-            # A bulk INSERT (one executemany): the ORM's flush would insert row by row on SQLite.
-            session.execute(insert(Completion), list(new.values()))
-    return {statement_id: note[:NOTE_LENGTH] for statement_id, note in outcomes.items()}
+            outcome.notes[report.ref] = result
+    for row in outcome.rejections:
+        outcome.notes[row["statement_id"]] = row["reason"]
+    return outcome
+
+
+def list_rejections(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert a batch's rejection rows, once its statements are written (they refer to them)."""
+    if rows:
+        session.execute(insert(XapiCompletionRejection), rows)
 
 
 def withdraw(session: Session, statement_ids: list[str]) -> int:
+    """Voided statements: their completions go, and their open rejections are closed."""
+    session.execute(
+        update(XapiCompletionRejection)
+        .where(
+            XapiCompletionRejection.statement_id.in_(statement_ids),
+            XapiCompletionRejection.resolved_at.is_(None),
+        )
+        .values(resolved_at=dt.datetime.now(dt.UTC), resolution=VOIDED_RESOLUTION)
+    )
     return sum(withdraw_completion(session, source_ref=sid) for sid in statement_ids)

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,27 +20,70 @@ from pathways.xapi.models import XapiClient
 
 AUTHORITY_HOME_PAGE = "https://pathways.example/xapi/clients"
 
+# The xAPI specification's scope names (1.0.3 Communication 4.1, kept by 2.0): what a client may do.
+ALL = "all"
+ALL_READ = "all/read"
+STATEMENTS_WRITE = "statements/write"
+STATEMENTS_READ = "statements/read"
+STATEMENTS_READ_MINE = "statements/read/mine"
+STATE = "state"
+PROFILE = "profile"
+SCOPES = {
+    ALL: "every resource, reading and writing",
+    ALL_READ: "read every resource",
+    STATEMENTS_WRITE: "store and void statements",
+    STATEMENTS_READ: "read every statement",
+    STATEMENTS_READ_MINE: "read the statements these credentials stored",
+    STATE: "read and write State documents",
+    PROFILE: "read and write Activity and Agent Profile documents, and read the Agents resource",
+}
+# What each kind of request needs: any one of these.
+WRITE_STATEMENTS = frozenset({ALL, STATEMENTS_WRITE})
+READ_STATEMENTS = frozenset({ALL, ALL_READ, STATEMENTS_READ, STATEMENTS_READ_MINE})
+READ_STATE = frozenset({ALL, ALL_READ, STATE})
+WRITE_STATE = frozenset({ALL, STATE})
+READ_PROFILES = frozenset({ALL, ALL_READ, PROFILE})
+WRITE_PROFILES = frozenset({ALL, PROFILE})
+# An activity's definition is what statements already carry: any client that reads something may read it.
+READ_ACTIVITIES = frozenset({ALL, ALL_READ, STATEMENTS_READ, STATEMENTS_READ_MINE, STATE, PROFILE})
+# The Person object names the employee's email and employee number: for clients trusted with profiles.
+READ_AGENTS = READ_PROFILES
+ANY = frozenset(SCOPES)
+
 
 @dataclass(frozen=True)
 class IssuedCredentials:
     name: str
     key: str
     secret: str
+    scopes: frozenset[str]
 
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_client(session: Session, name: str) -> IssuedCredentials:
+def checked_scopes(scopes: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(scope.strip().lower() for scope in scopes if scope.strip()) or frozenset({ALL})
+    unknown = sorted(chosen - ANY)
+    if unknown:
+        raise BadRequest(
+            f"Unknown scope{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"The scopes are: {', '.join(SCOPES)}."
+        )
+    return chosen
+
+
+def create_client(session: Session, name: str, scopes: Iterable[str] = (ALL,)) -> IssuedCredentials:
     name = name.strip()
     if not name or len(name) > 120:
         raise BadRequest("Give the client a name of 1 to 120 characters, such as the LMS's name.")
+    chosen = checked_scopes(scopes)
     key = secrets.token_hex(12)
     secret = secrets.token_urlsafe(32)
-    session.add(XapiClient(name=name, key=key, secret_hash=_hash(secret)))
+    session.add(XapiClient(name=name, key=key, secret_hash=_hash(secret), scopes=" ".join(sorted(chosen))))
     session.flush()
-    return IssuedCredentials(name=name, key=key, secret=secret)
+    return IssuedCredentials(name=name, key=key, secret=secret, scopes=chosen)
 
 
 def list_clients(session: Session) -> list[XapiClient]:
@@ -63,19 +107,25 @@ class ClientIdentity:
     id: int
     name: str
     key: str
+    scopes: frozenset[str] = frozenset({ALL})
+
+    @property
+    def reads_only_its_own(self) -> bool:
+        """statements/read/mine without a scope that reads every statement."""
+        return not self.scopes & {ALL, ALL_READ, STATEMENTS_READ}
 
 
 def authenticate(session: Session, key: str, secret: str) -> ClientIdentity | None:
     row = session.execute(
-        select(XapiClient.id, XapiClient.name, XapiClient.secret_hash, XapiClient.revoked_at).where(
-            XapiClient.key == key
-        )
+        select(
+            XapiClient.id, XapiClient.name, XapiClient.secret_hash, XapiClient.revoked_at, XapiClient.scopes
+        ).where(XapiClient.key == key)
     ).first()
     # Compare a hash either way, so an unknown key and a wrong secret take the same time.
     expected = row.secret_hash if row is not None else _hash("unknown-client")
     if not hmac.compare_digest(expected, _hash(secret)) or row is None or row.revoked_at is not None:
         return None
-    return ClientIdentity(row.id, row.name, key)
+    return ClientIdentity(row.id, row.name, key, frozenset(row.scopes.split()))
 
 
 def authority_for(client: ClientIdentity) -> dict[str, object]:

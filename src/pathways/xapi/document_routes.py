@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from pathways.deps import DbSession
 from pathways.errors import shown
-from pathways.xapi import documents
+from pathways.xapi import credentials, documents
 from pathways.xapi.agents import ifi_key, parse_agent_param
 from pathways.xapi.documents import Preconditions, Scope
 from pathways.xapi.formats import (
@@ -20,9 +20,10 @@ from pathways.xapi.formats import (
     parse_timestamp,
     timestamp_to_ms,
 )
-from pathways.xapi.http import XapiRequest, call, without_body
+from pathways.xapi.guard import XapiRoute
+from pathways.xapi.http import Action, XapiRequest, call, without_body
 
-router = APIRouter(prefix="/xapi", include_in_schema=False)
+router = APIRouter(prefix="/xapi", include_in_schema=False, route_class=XapiRoute)
 
 RESOURCES = {
     documents.STATE: ("stateId", frozenset({"activityId", "agent", "registration", "stateId", "since"})),
@@ -58,8 +59,11 @@ def _scope(kind: str, params: Mapping[str, str]) -> Scope:
 
 
 def _preconditions(xr: XapiRequest, kind: str) -> Preconditions:
-    required = kind != documents.STATE or not xr.version.startswith("1.0")
-    return Preconditions(xr.header("if-match"), xr.header("if-none-match"), required)
+    legacy = xr.version.startswith("1.0")
+    profile = kind != documents.STATE
+    return Preconditions(
+        xr.header("if-match"), xr.header("if-none-match"), profile or not legacy, profile and legacy
+    )
 
 
 def _get(xr: XapiRequest, kind: str) -> Response:
@@ -117,26 +121,30 @@ def _delete(xr: XapiRequest, kind: str) -> Response:
 
 
 def _routes(path: str, kind: str) -> None:
-    async def get(request: Request, session: DbSession) -> Response:
+    reads, writes = (
+        (credentials.READ_STATE, credentials.WRITE_STATE)
+        if kind == documents.STATE
+        else (credentials.READ_PROFILES, credentials.WRITE_PROFILES)
+    )
+    read = Action(lambda xr: _get(xr, kind), reads)
+    save = Action(lambda xr: _save(xr, kind), writes, writes=True)
+    remove = Action(lambda xr: _delete(xr, kind), writes, writes=True)
+
+    async def get_route(request: Request, session: DbSession) -> Response:
         if request.method == "HEAD":
-            return await call(request, session, lambda xr: without_body(_get(xr, kind)))
-        return await call(request, session, lambda xr: _get(xr, kind))
+            return await call(request, session, Action(lambda xr: without_body(_get(xr, kind)), reads))
+        return await call(request, session, read)
 
-    async def save(request: Request, session: DbSession) -> Response:
-        alternates = {
-            "GET": (lambda xr: _get(xr, kind), False),
-            "PUT": (lambda xr: _save(xr, kind), True),
-            "POST": (lambda xr: _save(xr, kind), True),
-            "DELETE": (lambda xr: _delete(xr, kind), True),
-        }
-        return await call(request, session, lambda xr: _save(xr, kind), writes=True, alternates=alternates)
+    async def save_route(request: Request, session: DbSession) -> Response:
+        alternates = {"GET": read, "PUT": save, "POST": save, "DELETE": remove}
+        return await call(request, session, save, alternates=alternates)
 
-    async def remove(request: Request, session: DbSession) -> Response:
-        return await call(request, session, lambda xr: _delete(xr, kind), writes=True)
+    async def remove_route(request: Request, session: DbSession) -> Response:
+        return await call(request, session, remove)
 
-    router.add_api_route(path, get, methods=["GET", "HEAD"], name=f"xapi_{kind}_get")
-    router.add_api_route(path, save, methods=["PUT", "POST"], name=f"xapi_{kind}_save")
-    router.add_api_route(path, remove, methods=["DELETE"], name=f"xapi_{kind}_delete")
+    router.add_api_route(path, get_route, methods=["GET", "HEAD"], name=f"xapi_{kind}_get")
+    router.add_api_route(path, save_route, methods=["PUT", "POST"], name=f"xapi_{kind}_save")
+    router.add_api_route(path, remove_route, methods=["DELETE"], name=f"xapi_{kind}_delete")
 
 
 _routes("/activities/state", documents.STATE)

@@ -37,6 +37,8 @@ class Preconditions:
     if_none_match: str | None
     # 2.0 requires one of the two headers on a PUT over an existing State document; 1.0.3 did not.
     required_on_overwrite: bool
+    # 1.0.3 requires one on every PUT of a profile document, a new one included (conformance XAPI-00273).
+    required_on_create: bool = False
 
 
 def etag_of(content: bytes) -> str:
@@ -56,17 +58,18 @@ def check_preconditions(current: XapiDocument | None, pre: Preconditions, method
         tags = _tags(pre.if_none_match)
         if current is not None and ("*" in tags or current.etag in tags):
             raise XapiError("If-None-Match: the document already exists.", status_code=412)
-    if (
-        method == "PUT"
-        and current is not None
-        and pre.if_match is None
-        and pre.if_none_match is None
-        and pre.required_on_overwrite
-    ):
+    if method != "PUT" or pre.if_match is not None or pre.if_none_match is not None:
+        return
+    if current is not None and pre.required_on_overwrite:
         raise XapiError(
             "The document exists: send If-Match with its ETag to overwrite it, or If-None-Match: * to only "
             "create it.",
             status_code=409,
+        )
+    if current is None and pre.required_on_create:
+        raise XapiError(
+            "In xAPI 1.0.x a profile document is written with If-None-Match: * (to create it) or If-Match "
+            "with its ETag (to overwrite it)."
         )
 
 

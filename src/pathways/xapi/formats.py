@@ -32,10 +32,13 @@ TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?"
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+# ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS, or weeks alone (PnW): a week count does not combine with the rest.
 DURATION = re.compile(
-    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
-    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
+    r"^P(?:\d+(?:[.,]\d+)?W|(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$"
 )
+# The seconds of a duration, with any digits past the hundredths (xAPI 2.0, 4.2.7: not part of a comparison).
+SECONDS_FRACTION = re.compile(r"(\d+)[.,](\d{0,2})\d*S$")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MEDIA_TYPE_LENGTH = 255  # the content_type columns
 # An internet media type, loosely: type/subtype with optional parameters.
@@ -93,6 +96,17 @@ def timestamp_to_ms(moment: dt.datetime) -> int:
 
 def is_duration(value: object) -> bool:
     return isinstance(value, str) and DURATION.match(value) is not None
+
+
+def comparable_duration(value: str) -> str:
+    """The duration as statements are compared: seconds truncated to hundredths (PT1.239S and PT1.23S, PT1.50S
+    and PT1.5S are the same duration)."""
+
+    def truncated(match: re.Match[str]) -> str:
+        hundredths = match.group(2).rstrip("0")
+        return f"{match.group(1)}.{hundredths}S" if hundredths else f"{match.group(1)}S"
+
+    return SECONDS_FRACTION.sub(truncated, value)
 
 
 def is_language_tag(value: object) -> bool:

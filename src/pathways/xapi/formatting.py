@@ -18,7 +18,8 @@ def _agent_ids(agent: dict[str, Any]) -> dict[str, Any]:
 def _object_ids(obj: dict[str, Any]) -> dict[str, Any]:
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]} if "objectType" in obj else {"id": obj["id"]}
+        # Its id alone (Communication 2.1.3, format=ids; XAPI-00171): objectType is not an identifier.
+        return {"id": obj["id"]}
     if kind in ("Agent", "Group"):
         return _agent_ids(obj)
     if kind == "SubStatement":

@@ -7,24 +7,29 @@ version header, instead of by the site's HTML error pages.
 
 import base64
 import binascii
+import inspect
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pathways.errors import shown
-from pathways.xapi import alternate, credentials, jsoncodec
+from pathways.errors import AppError, shown
+from pathways.xapi import alternate, consistency, credentials, jsoncodec
 from pathways.xapi.credentials import ClientIdentity
 from pathways.xapi.formats import VERSION, XapiError, response_version
 from pathways.xapi.models import XapiRejection
 
+log = logging.getLogger(__name__)
 VERSION_HEADER = "X-Experience-API-Version"
 MAX_BODY_BYTES = 16 * 1024 * 1024
 KEEP_REJECTIONS = 500
@@ -53,6 +58,15 @@ class XapiRequest:
 
 
 Handler = Callable[[XapiRequest], Response]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What one request does: its handler, the scopes that allow it (any one), and whether it writes."""
+
+    handler: Handler
+    needs: frozenset[str]
+    writes: bool = False
 
 
 async def read_body(request: Request) -> bytes:
@@ -113,6 +127,43 @@ def error_response(exc: XapiError, requested: str | None) -> Response:
     return Response(body, status_code=exc.status_code, headers=headers, media_type="application/json")
 
 
+# Headers of the site's error answers that mean something to a client whatever the body's shape.
+KEPT_HEADERS = ("retry-after", "www-authenticate", "allow")
+
+
+async def _site_answer(request: Request, exc: Exception) -> Response | None:
+    """What the site's own handler for this kind of error would answer (for its status and headers only)."""
+    handlers: dict[Any, Callable[..., Any]] = request.app.exception_handlers
+    for kind in type(exc).__mro__:
+        if kind in (Exception, BaseException):
+            return None  # the catch-all: an unexpected error, answered below
+        handler = handlers.get(kind)
+        if handler is not None:
+            answer = handler(request, exc)
+            response = await answer if inspect.isawaitable(answer) else answer
+            return response if isinstance(response, Response) else None
+    return None
+
+
+async def failure_response(request: Request, exc: Exception) -> Response:
+    requested = request.headers.get(VERSION_HEADER)
+    if isinstance(exc, XapiError):
+        return error_response(exc, requested)
+    if isinstance(exc, AppError):
+        headers = dict(getattr(exc, "headers", None) or {})
+        return error_response(XapiError(exc.message, exc.status_code, headers), requested)
+    if isinstance(exc, StarletteHTTPException):
+        return error_response(XapiError(str(exc.detail), exc.status_code, dict(exc.headers or {})), requested)
+    site = await _site_answer(request, exc)
+    if site is not None and site.status_code >= 400:
+        headers = {k: v for k, v in site.headers.items() if k.lower() in KEPT_HEADERS}
+        message = f"{HTTPStatus(site.status_code).phrase}: the request could not be completed."
+        return error_response(XapiError(message, site.status_code, headers), requested)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    unexpected = XapiError("The LRS could not complete the request; the error has been logged.", 500)
+    return error_response(unexpected, requested)
+
+
 def record_rejection(
     session: Session, client: ClientIdentity | None, request: Request, exc: XapiError
 ) -> None:
@@ -139,17 +190,26 @@ def take_write_lock(session: Session) -> None:
     takes the lock up front, waiting for it under busy_timeout instead. PostgreSQL needs nothing of the sort.
     """
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM xapi_rejections WHERE 0"))
+        consistency.take_write_lock(session)
 
 
-def _handle(
-    request: Request, session: Session, handler: Handler, body: bytes, writes: bool, needs_version: bool
-) -> Response:
+def check_scope(client: ClientIdentity, needs: frozenset[str]) -> None:
+    if not client.scopes & needs:
+        raise XapiError(
+            f"These credentials are limited to {', '.join(sorted(client.scopes))}; this request needs "
+            f"{' or '.join(sorted(needs - {credentials.ALL}))} (or all).",
+            403,
+        )
+
+
+def _handle(request: Request, session: Session, action: Action, body: bytes, needs_version: bool) -> Response:
     requested = request.headers.get(VERSION_HEADER)
     client: ClientIdentity | None = None
+    handler, writes = action.handler, action.writes
     try:
         client = authenticate(session, request)
         version = checked_version(request) if needs_version else (requested or "2.0.0")
+        check_scope(client, action.needs)
         xapi_request = XapiRequest(request, session, client, version, body)
         if writes:
             if session.get_bind().dialect.name == "sqlite":
@@ -168,7 +228,7 @@ def _handle(
         else:
             response = handler(xapi_request)
     except XapiError as exc:
-        if writes or exc.status_code == 401:
+        if writes or exc.status_code in (401, 403):
             # The handler's savepoint is already rolled back; end the transaction so that the rejection is
             # written as the first statement of a fresh one (SQLite, see take_write_lock).
             session.commit()
@@ -181,13 +241,12 @@ def _handle(
 async def call(
     request: Request,
     session: Session,
-    handler: Handler,
+    action: Action,
     *,
-    writes: bool = False,
     needs_version: bool = True,
-    alternates: Mapping[str, tuple[Handler, bool]] | None = None,
+    alternates: Mapping[str, Action] | None = None,
 ) -> Response:
-    """Run one xAPI request. `alternates`: what a 1.0.3 form POST may stand for, as (handler, writes)."""
+    """Run one xAPI request. `alternates`: what a 1.0.3 form POST may stand for, by method."""
     try:
         body = await read_body(request) if request.method in ("PUT", "POST") else b""
         if alternate.is_alternate(request):
@@ -198,7 +257,12 @@ async def call(
                 raise XapiError(
                     f"Alternate request syntax: {request.method} is not a method of this resource."
                 )
-            handler, writes = alternates[request.method]
+            action = alternates[request.method]
     except XapiError as exc:
         return error_response(exc, request.headers.get(VERSION_HEADER))
-    return await run_in_threadpool(_handle, request, session, handler, body, writes, needs_version)
+    try:
+        return await run_in_threadpool(_handle, request, session, action, body, needs_version)
+    except Exception as exc:
+        # Answered here, so a resource can still add its headers (Consistent-Through); nothing is kept.
+        session.rollback()
+        return await failure_response(request, exc)

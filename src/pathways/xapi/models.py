@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -33,6 +34,8 @@ class XapiClient(Base):
     name: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(64), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
+    # Space-separated xAPI scope names (credentials.SCOPES).
+    scopes: Mapped[str] = mapped_column(String(200), server_default="all")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
@@ -121,3 +124,53 @@ class XapiRejection(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+
+
+class XapiCompletionRejection(Base):
+    """A completed or passed statement that recorded no completion, and why: shown to admins to resolve.
+
+    The statement itself is stored all the same (the LRS answered 200). `actor_key` and `activity_id` say what
+    the statement named, so a mapping made while resolving it can be applied to the others that name it too.
+    """
+
+    __tablename__ = "xapi_completion_rejections"
+    __table_args__ = (Index("ix_xapi_completion_rejections_open", "resolved_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("xapi_statements.statement_id", ondelete="CASCADE"), unique=True
+    )
+    # learning.completion_rules: unknown_person, unknown_course, future or before_hire.
+    reason_code: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(300))
+    actor_key: Mapped[str] = mapped_column(Text)
+    activity_id: Mapped[str] = mapped_column(Text)
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    score: Mapped[int | None] = mapped_column(Integer)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # What resolving it did ("recorded", "already recorded by an earlier report", "voided").
+    resolution: Mapped[str | None] = mapped_column(String(300))
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class XapiMapping(Base):
+    """An admin's decision that an xAPI identifier means a Pathways employee or course.
+
+    kind 'person': `key` is an agent's identifier (agents.ifi_key) and employee_id the person; kind 'course':
+    `key` is an activity IRI and course_id the course. `key_hash` (SHA-256 of kind and key) keeps the unique
+    index small whatever the length of an IRI.
+    """
+
+    __tablename__ = "xapi_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(Text)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -103,7 +103,10 @@ def activity_definition(value: Any, where: str) -> None:
             iri(definition[name], f"{where}.{name}")
     if "extensions" in definition:
         extensions(definition["extensions"], f"{where}.extensions")
-    if "interactionType" in definition and definition["interactionType"] not in INTERACTION_TYPES:
+    interaction_type = definition.get("interactionType")
+    if "interactionType" in definition and (
+        not isinstance(interaction_type, str) or interaction_type not in INTERACTION_TYPES
+    ):
         raise Invalid(f"{where}.interactionType", f"must be one of {', '.join(sorted(INTERACTION_TYPES))}")
     if "correctResponsesPattern" in definition:
         pattern = definition["correctResponsesPattern"]

@@ -135,7 +135,7 @@ def _ref_filter(kind: str, key: str, related: bool) -> Any:
     return exists().where(condition if related else and_(condition, ref.core == true()))
 
 
-def build(query: StatementQuery) -> Select:
+def build(query: StatementQuery, only_client: int | None = None) -> Select:
     s = XapiStatement
     filters = []
     if query.agent:
@@ -147,6 +147,8 @@ def build(query: StatementQuery) -> Select:
     if query.registration:
         filters.append(s.registration == query.registration)
     statement = select(s.id, s.stored_ms, s.document).where(s.voided == false())
+    if only_client is not None:
+        statement = statement.where(s.client_id == only_client)
     if filters:
         # A statement that targets a matching statement (StatementRef) matches too, recursively.
         matching = select(s.statement_id).where(*filters).cte("matching", recursive=True)
@@ -171,9 +173,13 @@ def build(query: StatementQuery) -> Select:
     return statement.order_by(*order).limit(query.limit + 1)
 
 
-def run(session: Session, query: StatementQuery) -> tuple[list[tuple[int, int, str]], str | None]:
-    """(rows as (row id, stored_ms, document), more token or None)."""
-    rows: list[tuple[int, int, str]] = [(r[0], r[1], r[2]) for r in session.execute(build(query))]
+def run(
+    session: Session, query: StatementQuery, only_client: int | None = None
+) -> tuple[list[tuple[int, int, str]], str | None]:
+    """(rows as (row id, stored_ms, document), more token or None). `only_client`: statements/read/mine."""
+    rows: list[tuple[int, int, str]] = [
+        (r[0], r[1], r[2]) for r in session.execute(build(query, only_client))
+    ]
     more = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
@@ -181,21 +187,28 @@ def run(session: Session, query: StatementQuery) -> tuple[list[tuple[int, int, s
     return rows, more
 
 
-def single(session: Session, statement_id: str, voided: bool) -> tuple[int, str] | None:
+def single(
+    session: Session, statement_id: str, voided: bool, only_client: int | None = None
+) -> tuple[int, str] | None:
     row = session.execute(
-        select(XapiStatement.stored_ms, XapiStatement.document, XapiStatement.voided).where(
-            XapiStatement.statement_id == statement_id.lower()
-        )
+        select(
+            XapiStatement.stored_ms, XapiStatement.document, XapiStatement.voided, XapiStatement.client_id
+        ).where(XapiStatement.statement_id == statement_id.lower())
     ).first()
     if row is None or bool(row.voided) != voided:
+        return None
+    if only_client is not None and row.client_id != only_client:
         return None
     return row.stored_ms, row.document
 
 
 def attachment_hashes(documents: list[str]) -> list[str]:
+    """The content hashes the statements declare, in lower case as the content is stored under (a statement
+    keeps its sha2 as sent, in whichever case)."""
     hashes: list[str] = []
     for document in documents:
         for attachment in jsoncodec.loads(document).get("attachments") or []:
-            if attachment["sha2"] not in hashes:
-                hashes.append(attachment["sha2"])
+            sha2 = attachment["sha2"].lower()
+            if sha2 not in hashes:
+                hashes.append(sha2)
     return hashes

@@ -7,6 +7,7 @@ signature is also verified against the first certificate's public key.
 
 import base64
 import binascii
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from pathways.xapi.formats import XapiError
+from pathways.xapi.formats import Invalid, XapiError
+from pathways.xapi.validation import comparable, validate_statement
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS: dict[str, Callable[[], hashes.HashAlgorithm]] = {
@@ -34,7 +36,18 @@ def b64url_decode(text: str) -> bytes:
 
 def _comparable(statement: dict[str, Any], signed: dict[str, Any]) -> dict[str, Any]:
     skip = set(NOT_SIGNED) | ({"id"} if "id" not in signed else set())
-    return {k: v for k, v in statement.items() if k not in skip}
+    return {k: v for k, v in comparable(statement).items() if k not in skip}
+
+
+def _signed_statement(payload: dict[str, Any], where: str) -> dict[str, Any]:
+    """The payload as the LRS reads a statement (a lone context activity becomes a list of one, as in the
+    statement it is compared with), or an error when it is not a statement at all."""
+    try:
+        return validate_statement(copy.deepcopy(payload))
+    except Invalid as exc:
+        raise XapiError(
+            f"{where}: the signature's payload is not a valid statement ({exc.message})."
+        ) from None
 
 
 def verify_signature(statement: dict[str, Any], jws: bytes, attachment: dict[str, Any], where: str) -> None:
@@ -52,7 +65,8 @@ def verify_signature(statement: dict[str, Any], jws: bytes, attachment: dict[str
     algorithm = ALGORITHMS.get(str(header.get("alg")))
     if algorithm is None:
         raise XapiError(f"{where}: the signature algorithm must be RS256, RS384 or RS512.")
-    if _comparable(payload, payload) != _comparable(statement, payload):
+    signed = _signed_statement(payload, where)
+    if _comparable(signed, payload) != _comparable(statement, payload):
         raise XapiError(f"{where}: the signature's payload does not match the statement.")
     chain = header.get("x5c")
     if chain:

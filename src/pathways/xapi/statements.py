@@ -1,6 +1,5 @@
 """Storing statements: a batch is validated whole, then written (one executemany per table) or not at all."""
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -12,12 +11,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from pathways.learning.completions import RECORDED
 from pathways.xapi import bridge, jsoncodec
+from pathways.xapi.consistency import stored_now
 from pathways.xapi.credentials import ClientIdentity, authority_for
 from pathways.xapi.formats import XapiError, format_timestamp, timestamp_to_ms
 from pathways.xapi.models import XapiAttachment, XapiStatement, XapiStatementRef
 from pathways.xapi.refs import statement_refs
-from pathways.xapi.validation import VOIDED, validate_statement
+from pathways.xapi.validation import VOIDED, comparable, validate_statement
 
 # Core inserts, without the ORM's per-row bookkeeping, which costs more than the database does for a batch of
 # 100: COPY on PostgreSQL, an executemany elsewhere (see insert_rows).
@@ -58,8 +59,8 @@ def validate_batch(body: Any, statement_id: str | None = None) -> list[dict[str,
 
 def _equivalent(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
     ignore = {"stored", "authority", "id"} | {k for k in ("timestamp", "version") if k not in incoming}
-    return {k: v for k, v in incoming.items() if k not in ignore} == {
-        k: v for k, v in stored.items() if k not in ignore
+    return {k: v for k, v in comparable(incoming).items() if k not in ignore} == {
+        k: v for k, v in comparable(stored).items() if k not in ignore
     }
 
 
@@ -80,35 +81,31 @@ def store(
     client: ClientIdentity,
     batch: Batch,
     version: str,
-    now: dt.datetime | None = None,
     before_reading: Callable[[], None] | None = None,
 ) -> list[str]:
     """Store a validated batch and return every statement id in order (new or already stored).
 
-    Everything that needs no database (ids, LRS-set properties, the rows and their JSON) is done first, so a
-    caller's `before_reading` (the SQLite write lock) is held only for the checks and the inserts.
+    What needs no database (ids, authority, refs) is done first, so a caller's `before_reading` (the SQLite
+    write lock) is held only for the checks and the inserts. `stored` is taken after it (see consistency).
     """
     statements = batch.statements
-    now = now or dt.datetime.now(dt.UTC)
-    stored = format_timestamp(now)
-    stored_ms = timestamp_to_ms(now.replace(microsecond=now.microsecond // 1000 * 1000))
     authority = authority_for(client)
     given: dict[str, dict[str, Any]] = {}
     for statement in statements:
         statement["id"] = statement["id"].lower() if "id" in statement else str(uuid.uuid4())
         given[statement["id"]] = dict(statement)
-        statement["stored"] = stored
         statement["authority"] = authority
-        statement.setdefault("timestamp", stored)
         statement.setdefault("version", "1.0.0" if version.startswith("1.0") else "2.0.0")
     ids = [s["id"] for s in statements]
     if len(given) != len(ids):
         raise XapiError("id: the batch holds two statements with the same id.")
-    rows = statement_rows(statements, client.id, stored_ms)
     refs = ref_rows(statements)
 
     if before_reading is not None:
         before_reading()
+    now = stored_now(session)
+    stored = format_timestamp(now)
+    stored_ms = timestamp_to_ms(now.replace(microsecond=now.microsecond // 1000 * 1000))
     # One query finds the ids already stored, the statements this batch voids (their verb: a voiding statement
     # cannot be voided) and voiding statements that arrived before their target.
     void_targets = [s["object"]["id"].lower() for s in statements if s["verb"]["id"] == VOIDED]
@@ -133,14 +130,18 @@ def store(
     new = [s for s in statements if s["id"] not in existing]
     if not new:
         return ids
+    for statement in new:
+        statement["stored"] = stored
+        statement.setdefault("timestamp", stored)
     voids = _check_voiding(new, stored_verbs, given)
-    notes = bridge.record_batch(session, [s for s in new if s["id"] not in voided_early])
-    new_rows = [r for r in rows if r["statement_id"] not in existing]
+    completions = bridge.record_batch(session, [s for s in new if s["id"] not in voided_early])
+    new_rows = statement_rows(new, client.id, stored_ms)
     for row in new_rows:
         row["voided"] = row["statement_id"] in voided_early
-        row["bridge_note"] = notes.get(row["statement_id"])
+        row["bridge_note"] = completions.notes.get(row["statement_id"])
     new_refs = [r for r in refs if r["statement_id"] not in existing] if existing else refs
     insert_rows(session.connection(), new_rows, new_refs)
+    bridge.list_rejections(session, completions.rejections)
     if voids:
         _void(session, voids)
     _store_attachments(session, batch.attachments)
@@ -226,7 +227,7 @@ def _void(session: Session, targets: Sequence[str]) -> None:
     if bridge.withdraw(session, list(targets)):
         session.execute(
             update(XapiStatement)
-            .where(XapiStatement.statement_id.in_(targets), XapiStatement.bridge_note == bridge.RECORDED)
+            .where(XapiStatement.statement_id.in_(targets), XapiStatement.bridge_note == RECORDED)
             .values(bridge_note=bridge.WITHDRAWN)
         )
 

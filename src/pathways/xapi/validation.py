@@ -7,12 +7,13 @@ also normalises what the specification tells the LRS to normalise (a single cont
 from typing import Any
 
 from pathways.errors import shown
-from pathways.xapi.agents import validate_actor, validate_agent, validate_group
+from pathways.xapi.agents import IFI_PROPERTIES, validate_actor, validate_agent, validate_group
 from pathways.xapi.formats import (
     MEDIA_TYPE,
     SHA2_HEX,
     VERSION,
     Invalid,
+    comparable_duration,
     is_duration,
     is_language_tag,
     is_uuid,
@@ -223,6 +224,36 @@ def _statement_body(value: dict[str, Any], where: str, substatement: bool) -> No
         _attachments(value["attachments"], f"{prefix}attachments")
 
 
+def _authority(value: Any, where: str) -> None:
+    validate_actor(value, where)
+    # Data 2.4.9: a Group authority is the OAuth pair, an anonymous Group of exactly two Agents (the
+    # application and the user who authorised it).
+    if value.get("objectType") == "Group":
+        if any(name in value for name in IFI_PROPERTIES):
+            raise Invalid(
+                where, "a Group authority must be anonymous (no mbox, mbox_sha1sum, openid or account)"
+            )
+        if len(value.get("member") or []) != 2:
+            raise Invalid(f"{where}.member", "a Group authority has exactly two Agents")
+
+
+def _with_comparable_duration(holder: dict[str, Any]) -> dict[str, Any]:
+    result = holder.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        return {**holder, "result": {**result, "duration": comparable_duration(result["duration"])}}
+    return holder
+
+
+def comparable(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement as two reports of it are compared (a re-sent id, a signature's payload): durations
+    count to the hundredth of a second (xAPI 2.0, 4.2.7), so their further digits are left out."""
+    out = _with_comparable_duration(statement)
+    obj = out.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        out = {**out, "object": _with_comparable_duration(obj)}
+    return out
+
+
 def validate_statement(value: Any, where: str = "") -> dict[str, Any]:
     statement = json_object(value, where or "statement", STATEMENT_PROPERTIES)
     prefix = f"{where}." if where else ""
@@ -232,7 +263,7 @@ def validate_statement(value: Any, where: str = "") -> dict[str, Any]:
     if "stored" in statement and parse_timestamp(statement["stored"]) is None:
         raise Invalid(f"{prefix}stored", "must be an ISO 8601 timestamp")
     if "authority" in statement:
-        validate_actor(statement["authority"], f"{prefix}authority")
+        _authority(statement["authority"], f"{prefix}authority")
     if "version" in statement and (
         not isinstance(statement["version"], str) or not VERSION.match(statement["version"])
     ):
