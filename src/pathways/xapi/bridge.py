@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pathways.learning import completion_rules as rules
@@ -106,17 +106,21 @@ def check(
     return reports, rejections
 
 
-def record_batch(session: Session, statements: list[dict[str, Any]]) -> Outcome:
+def record_batch(session: Session, statements: list[dict[str, Any]], lookup: Lookup | None = None) -> Outcome:
     """The completion statements of a batch, checked and recorded (others are left out of the outcome).
 
-    One query finds the people and courses the batch names; when some statements name both, one more finds
+    One query finds the people and courses the batch names (or the caller's `lookup`, asked along with its
+    own look-up); when some statements name both, one more finds
     the completions already recorded and one INSERT records the rest (learning.completions.record_reports).
     """
     candidates = [s for s in statements if is_completion(s)]
     outcome = Outcome()
     if not candidates:
         return outcome
-    lookup = Lookup(session, [s["actor"] for s in candidates], {s["object"]["id"] for s in candidates})
+    if lookup is None:
+        lookup = Lookup.ask(
+            session, [s["actor"] for s in candidates], {s["object"]["id"] for s in candidates}
+        )
     reports, outcome.rejections = check(lookup, candidates)
     results = record_reports(session, [r for _, r in reports], source=SOURCE, today=today(), what=WHAT)
     for statement, report in reports:
@@ -128,12 +132,6 @@ def record_batch(session: Session, statements: list[dict[str, Any]]) -> Outcome:
     for row in outcome.rejections:
         outcome.notes[row["statement_id"]] = row["reason"]
     return outcome
-
-
-def list_rejections(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert a batch's rejection rows, once its statements are written (they refer to them)."""
-    if rows:
-        session.execute(insert(XapiCompletionRejection), rows)
 
 
 def withdraw(session: Session, statement_ids: list[str]) -> int:

@@ -1,6 +1,7 @@
 """The xAPI data types below a statement: IRIs, UUIDs, timestamps, durations, language tags, versions."""
 
 import datetime as dt
+import functools
 import re
 from email.utils import format_datetime
 
@@ -45,8 +46,20 @@ MEDIA_TYPE_LENGTH = 255  # the content_type columns
 MEDIA_TYPE = re.compile(r"^[\w!#$&^.+\-]+/[\w!#$&^.+\-]+(\s*;.*)?$")
 
 
+# The same IRIs and language tags come back statement after statement (verbs, activities, extension keys):
+# their checks are remembered, a bounded number of them, instead of matching the pattern again.
+@functools.lru_cache(maxsize=8192)
+def _iri(value: str) -> bool:
+    return len(value) <= 4096 and IRI.match(value) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag(value: str) -> bool:
+    return LANGUAGE_TAG.match(value) is not None
+
+
 def is_iri(value: object) -> bool:
-    return isinstance(value, str) and len(value) <= 4096 and IRI.match(value) is not None
+    return isinstance(value, str) and _iri(value)
 
 
 def is_uuid(value: object) -> bool:
@@ -110,7 +123,7 @@ def comparable_duration(value: str) -> str:
 
 
 def is_language_tag(value: object) -> bool:
-    return isinstance(value, str) and LANGUAGE_TAG.match(value) is not None
+    return isinstance(value, str) and _language_tag(value)
 
 
 def http_date(ms: int) -> str:

@@ -94,7 +94,7 @@ def _recheck(session: Session, rejections: list[XapiCompletionRejection], user: 
     statements: list[dict[str, Any]] = [
         jsoncodec.loads(documents[r.statement_id]) for r in rejections if r.statement_id in documents
     ]
-    lookup = Lookup(session, [s["actor"] for s in statements], {s["object"]["id"] for s in statements})
+    lookup = Lookup.ask(session, [s["actor"] for s in statements], {s["object"]["id"] for s in statements})
     reports, unmatched = bridge.check(lookup, statements)
     results: dict[str, str | rules.Problem] = dict(
         record_reports(

@@ -23,7 +23,7 @@ from pathways.xapi.multipart import (
     require_no_missing_content,
     statements_json,
 )
-from pathways.xapi.statements import Batch, store, validate_batch
+from pathways.xapi.statements import Batch, collector_paused, store, validate_batch
 
 router = APIRouter(prefix="/xapi", include_in_schema=False, route_class=XapiRoute)
 
@@ -53,16 +53,18 @@ def put_statement(xr: XapiRequest) -> Response:
     unknown = set(xr.params) - {"statementId"}
     if unknown:
         raise XapiError(f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
-    batch = _batch(xr, statement_id.lower())
-    store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+    with collector_paused():
+        batch = _batch(xr, statement_id.lower())
+        store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
     return Response(status_code=204)
 
 
 def post_statements(xr: XapiRequest) -> Response:
     if xr.params:
         raise XapiError(f"Unknown parameter(s): {', '.join(sorted(xr.params))}.")
-    batch = _batch(xr, None)
-    ids = store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+    with collector_paused():
+        batch = _batch(xr, None)
+        ids = store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
     return Response(json.dumps(ids), media_type="application/json")
 
 
