@@ -63,7 +63,7 @@ migrations-check: setup
 	  PATHWAYS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
-# Includes ADL's conformance suite for xAPI 2.0.0 on SQLite (tests/xapi/test_conformance.py, about 1.5 minutes
+# Includes ADL's conformance suite for xAPI 2.0.0 on SQLite (tests/xapi/test_conformance.py, about 70 seconds
 # on one of the two workers); PATHWAYS_SKIP_CONFORMANCE=1 skips it in a local run, never in CI.
 test: setup test-deps lint typecheck migrations-check
 	$(BIN)/pytest -n 2

@@ -14,6 +14,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,9 @@ def prepare_cache() -> None:
             return
         shutil.rmtree(CACHE, ignore_errors=True)
         shutil.copytree(SHARED / "suite", CACHE)
+        for folder, _dirs, files in os.walk(CACHE):  # shared/ is read-only; the copy must take node_modules
+            for name in [folder, *(os.path.join(folder, f) for f in files)]:
+                os.chmod(name, os.stat(name).st_mode | stat.S_IWUSR)
         subprocess.run(
             ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
             cwd=CACHE,
