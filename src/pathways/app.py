@@ -2,6 +2,7 @@ import gc
 import logging
 from urllib.parse import quote
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -9,63 +10,46 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pathways.api import ERROR_RESPONSES
 from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
-from pathways.errors import AppError, bounded, describe_errors
+from pathways.errors import BUSY, AppError, ServiceBusy, bounded, describe_errors
+from pathways.middleware import BodyLimits, CatchUnexpected, SecurityHeaders, declared_limits
 from pathways.web import render
+from pathways.xapi import http as xapi_http
+from pathways.xapi.formats import XapiError
 
 log = logging.getLogger(__name__)
-
-SECURITY_HEADERS = {
-    # No inline script or style anywhere: pages work without JavaScript and charts are SVG with attributes.
-    b"content-security-policy": b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    b"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    b"x-frame-options": b"DENY",
-    b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"same-origin",
-}
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/healthz")
 
 
-def error_response(request: Request, status_code: int, message: str) -> Response:
+def error_response(
+    request: Request, status_code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    if request.url.path.startswith("/xapi/"):
+        # What the app itself answers on the LRS's paths (a body too large, the database busy, a 500) is
+        # shaped as the LRS shapes its own errors, with the version header.
+        error = XapiError(message, status_code, dict(headers or {}))
+        return xapi_http.error_response(error, request.headers.get(xapi_http.VERSION_HEADER))
     if wants_json(request):
-        headers = {"WWW-Authenticate": "Bearer"} if status_code == 401 else None
+        headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status_code == 401 else {})}
         return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
     if status_code == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return render(request, "error.html", {"status_code": status_code, "message": message}, status_code)
+    response = render(request, "error.html", {"status_code": status_code, "message": message}, status_code)
+    response.headers.update(headers or {})
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
-        return error_response(request, exc.status_code, exc.message)
+        return error_response(request, exc.status_code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -78,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
             405: "This address does not accept that method.",
         }
         message = messages.get(exc.status_code) or bounded(str(exc.detail))
-        return error_response(request, exc.status_code, message)
+        return error_response(request, exc.status_code, message, dict(exc.headers or {}))
 
     # An id or number past what the database stores (SQLite and PostgreSQL keep 64-bit integers) cannot
     # name anything, wherever it appears; one answer here instead of a bound on every parameter.
@@ -87,10 +71,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def out_of_range(request: Request, exc: Exception) -> Response:
         return error_response(request, 422, "A number in the request is too large or otherwise out of range.")
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "Something went wrong on our side. The error has been logged.")
+    # A lock that the database could not give in time, raised by the driver outside SQLAlchemy (the LRS writes
+    # with COPY on PostgreSQL), is the same "try again" as db.py's ServiceBusy.
+    @app.exception_handler(psycopg.errors.LockNotAvailable)
+    @app.exception_handler(psycopg.errors.SerializationFailure)
+    @app.exception_handler(psycopg.errors.DeadlockDetected)
+    async def busy(request: Request, exc: Exception) -> Response:
+        return error_response(request, 503, BUSY, ServiceBusy.headers)
+
+    # Any other exception: middleware.CatchUnexpected (a handler here would end the keep-alive connection).
 
 
 class UnsafeSettings(RuntimeError):
@@ -110,7 +99,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
-    app.state.database = database or Database(settings.database_url)
+    app.state.database = database or Database(settings.database_url, settings.lock_timeout_s)
 
     from pathways.admin.routes import router as admin_router
     from pathways.auth.routes import router as auth_router
@@ -152,6 +141,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     install_error_handlers(app)
+    # Added innermost first: a request meets SecurityHeaders, CatchUnexpected, the session, then BodyLimits.
+    app.add_middleware(
+        BodyLimits,
+        respond=error_response,
+        routes=declared_limits(app.routes),
+        prefixes=[("/xapi/", xapi_http.MAX_BODY_BYTES)],
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -160,7 +156,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.secure_cookies or settings.is_production,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(CatchUnexpected, respond=error_response)
+    app.add_middleware(SecurityHeaders, production=settings.is_production)
     # What start-up built (routes, templates, mappers) lives as long as the process: keeping it out of the
     # collector's sweeps took the team page's p95 on SQLite from about 178 ms to 46 ms in bench/teams.py.
     gc.freeze()

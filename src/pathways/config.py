@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     oidc_create_accounts: bool = False
     # Off: only single sign-on, no password form, no reset links.
     local_passwords: bool = True
+    # How long a request waits for a database lock held by another writer before answering 503 Retry-After.
+    lock_timeout_s: float = Field(default=5.0, gt=0, le=60)
 
     @property
     def is_production(self) -> bool:

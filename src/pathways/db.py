@@ -4,8 +4,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from pathways.errors import ServiceBusy
 
 # Stable constraint names, so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -45,9 +47,35 @@ class Base(DeclarativeBase):
 
 
 SQLITE_BEGIN = "pathways_sqlite_begin"
+# How long a request waits for a lock another writer holds before it answers 503 (settings.lock_timeout_s).
+REQUEST_LOCK_WAIT_S = 5.0
+# Long jobs (imports from the command line) wait longer: between their own batches they let requests in, and
+# a request's transaction is short.
+JOB_LOCK_WAIT_S = 120.0
+
+# SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), whatever the extended code. PostgreSQL: lock_not_available
+# (lock_timeout ran out), serialization_failure and deadlock_detected: each means "retry", not "broken".
+_SQLITE_BUSY_CODES = (5, 6)
+_POSTGRES_RETRY_STATES = ("55P03", "40001", "40P01")
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def is_lock_conflict(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in _SQLITE_BUSY_CODES
+    return getattr(error, "sqlstate", None) in _POSTGRES_RETRY_STATES
+
+
+def _translate_lock_conflicts(engine: Engine) -> None:
+    # One place turns "could not get the lock in time" into ServiceBusy: a request answers 503 with
+    # Retry-After (app.py), the command line says to run again, instead of a 500 or a traceback.
+    @event.listens_for(engine, "handle_error")
+    def on_error(context: ExceptionContext) -> None:
+        if not context.is_disconnect and is_lock_conflict(context.original_exception):
+            raise ServiceBusy() from context.original_exception
+
+
+def _configure_sqlite(engine: Engine, lock_wait_s: float) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -55,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_s * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -66,28 +94,52 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, lock_wait_s: float = REQUEST_LOCK_WAIT_S) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        _configure_sqlite(engine, lock_wait_s)
+    else:
+        # lock_timeout bounds the wait for a row or table lock (another transaction writing the same rows);
+        # a statement that only runs long is not cut off.
+        options = f"-c lock_timeout={int(lock_wait_s * 1000)}"
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"options": options}
+        )
+    _translate_lock_conflicts(engine)
+    return engine
+
+
+def begin_reading(session: Session) -> None:
+    """End the session's transaction and begin one that only reads (on SQLite: without the write lock).
+
+    For long work inside a request that writes: checking a large upload must not keep every other writer
+    waiting. Only for code that owns the transaction (a route or a job), never a service.
+    """
+    session.commit()
+    session.connection(execution_options={SQLITE_BEGIN: "deferred"})
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_wait_s: float = REQUEST_LOCK_WAIT_S) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, lock_wait_s)
+        # The same pool; on SQLite each transaction begins IMMEDIATE (see on_begin), when it first runs SQL.
+        self.writer_engine = self.engine.execution_options(**{SQLITE_BEGIN: "immediate"})
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
         return self.sessionmaker()
 
+    def writer_session(self) -> Session:
+        """A session whose every transaction takes the write lock first, also after a commit: for writers
+        that commit more than once (an import, batch by batch)."""
+        return self.sessionmaker(bind=self.writer_engine)
+
     def request_session(self, writes: bool = False) -> Iterator[Session]:
-        # One transaction per request, for the web tier's session dependency (pathways.deps).
-        with self.sessionmaker() as session:
-            if writes and self.engine.dialect.name == "sqlite":
-                session.connection(execution_options={SQLITE_BEGIN: "immediate"})
+        # One transaction per request, for the web tier's session dependency (pathways.deps). A request that
+        # may write takes SQLite's write lock with its first statement; long work ends that transaction early
+        # (begin_reading, import_jobs) and each later transaction takes the lock again.
+        with self.writer_session() if writes else self.session() as session:
             try:
                 yield session
                 session.commit()

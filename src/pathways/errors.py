@@ -13,6 +13,7 @@ class AppError(Exception):
     """A failure the user can act on: its message is shown to them as it is (made safe by `bounded`)."""
 
     status_code = 400
+    headers: dict[str, str] = {}  # sent with the error response (Retry-After, WWW-Authenticate)
 
     def __init__(self, message: str, status_code: int | None = None) -> None:
         message = bounded(message)
@@ -42,8 +43,34 @@ class Conflict(AppError):
     status_code = 409
 
 
+class TooLarge(AppError):
+    status_code = 413
+
+
 class TooManyRequests(AppError):
     status_code = 429
+
+    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        if retry_after_s is not None:
+            self.headers = {"Retry-After": str(max(1, retry_after_s))}
+
+
+BUSY_RETRY_AFTER_S = 5
+BUSY = (
+    "Pathways is busy saving other changes (a large import, perhaps) and could not save yours in time. "
+    "Nothing was changed: try again in a few seconds."
+)
+
+
+class ServiceBusy(AppError):
+    """The database could not give this request its lock in time: a retry will do, nothing was changed."""
+
+    status_code = 503
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+
+    def __init__(self, message: str = BUSY) -> None:
+        super().__init__(message)
 
 
 def describe_errors(errors: Sequence[Any]) -> str:

@@ -33,7 +33,8 @@ def render(
     page = {
         "user": getattr(request.state, "user", None),
         "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token(request),
+        # An error page answered before the session middleware ran has no session to read the token from.
+        "csrf_token": csrf_token(request) if "session" in request.scope else "",
         "path": request.url.path,
     }
     page.update(context or {})

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -12,10 +13,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 from pathways.config import get_settings
 from pathways.csvfile import spreadsheet_safe
-from pathways.db import Database
+from pathways.db import JOB_LOCK_WAIT_S, Database
 from pathways.errors import AppError
-from pathways.learning.import_uploads import audit_import
-from pathways.learning.imports import Rejection, run_import
+from pathways.learning import import_jobs
+from pathways.learning.imports import Rejection
 from pathways.learning.reminders import remind_once
 
 cli = typer.Typer(
@@ -50,31 +51,45 @@ def import_command(
         Path | None, typer.Option("--rejects", help="Write every rejected row (row,reason) to this CSV.")
     ] = None,
 ) -> None:
-    """Import completions: header employee,course,completed_at,score. Importing twice changes nothing."""
-    database = Database(get_settings().database_url)
+    """Import completions: header employee,course,completed_at,score. Importing twice changes nothing.
+
+    The file is checked as a whole first, then recorded in batches of a few thousand rows, each committed on
+    its own so that the site keeps working meanwhile. If the import is stopped, run it again: it finishes,
+    and says what the earlier run had recorded."""
+    # The import waits its turn for the lock behind requests rather than give up: they are short.
+    database = Database(get_settings().database_url, lock_wait_s=JOB_LOCK_WAIT_S)
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     out = rejects.open("w", newline="", encoding="utf-8") if rejects else None
     on_reject = _rejects_writer(out)
-
+    earlier = None
     try:
-        with (
-            Progress(*columns, console=console, transient=False) as progress,
-            file.open("rb") as raw,
-            database.transaction() as session,
-        ):
-            task = progress.add_task("Checking" if dry_run else "Importing", total=file.stat().st_size)
-            report = run_import(
-                session,
-                raw,
-                today=dt.date.today(),
-                dry_run=dry_run,
-                on_progress=lambda _rows: progress.update(task, completed=raw.tell()),
-                on_reject=on_reject,
-            )
-            if not dry_run:
-                audit_import(session, None, report, f"cli {file.name}")
-            progress.update(task, completed=file.stat().st_size)
+        with Progress(*columns, console=console, transient=False) as progress, file.open("rb") as raw:
+            size = file.stat().st_size
+            task = progress.add_task("Checking" if dry_run else "Importing", total=size)
+            today = dt.date.today()
+
+            def on_progress(_rows: int) -> None:
+                progress.update(task, completed=raw.tell())
+
+            if dry_run:
+                with database.session() as session:
+                    report = import_jobs.dry_run(
+                        session, raw, today=today, on_progress=on_progress, on_reject=on_reject
+                    )
+            else:
+                digest = hashlib.file_digest(raw, "sha256").hexdigest()
+                raw.seek(0)
+                with database.writer_session() as session:
+                    run = import_jobs.unfinished_run(session, digest)
+                    run = run or import_jobs.new_run("cli", file.name, None, digest, size)
+                    outcome = import_jobs.apply_stream(
+                        session, raw, run, today=today, actor_user_id=None, audit_source=f"cli {file.name}",
+                        on_progress=on_progress, on_reject=on_reject,
+                    )  # fmt: skip
+                    session.commit()
+                report, earlier = outcome.report, outcome.earlier
+            progress.update(task, completed=size)
     except AppError as exc:
         _fail(exc.message)
         return
@@ -87,6 +102,8 @@ def import_command(
     if report.rejected > SHOWN_REJECTIONS:
         more = f" (all in {rejects})" if rejects else " (use --rejects FILE to list them all)"
         typer.echo(f"  ... and {report.rejected - SHOWN_REJECTIONS} more rejected rows{more}")
+    if earlier is not None:
+        typer.echo(earlier.note())
     typer.echo(report.summary() + ".")
 
 

@@ -1,12 +1,10 @@
-"""CSV imports uploaded in the browser or through the API: size limit, preview, then apply.
+"""CSV imports uploaded in the browser or through the API: who may, the size limit, the stored upload.
 
 The upload is kept in completion_imports between the preview and the apply, so the web tier stays stateless
-(any worker can apply what another previewed); its content is dropped once applied.
+(any worker can apply what another previewed); its content is dropped once applied. The preview and the
+apply themselves are jobs that own their transactions: import_jobs.py.
 """
 
-import datetime as dt
-import hashlib
-import io
 from typing import IO
 
 from sqlalchemy.orm import Session
@@ -14,16 +12,12 @@ from sqlalchemy.orm import Session
 from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import ensure, is_admin
-from pathways.errors import AppError, Conflict, NotFound
-from pathways.learning.assignments import plain_text
-from pathways.learning.imports import MAX_UPLOAD_BYTES, ImportReport, run_import
+from pathways.errors import NotFound, TooLarge
+from pathways.learning.imports import MAX_UPLOAD_BYTES, ImportReport
 from pathways.learning.models import CompletionImport
 
 ADMINS_ONLY = "Only administrators can import completions."
-
-
-class TooLarge(AppError):
-    status_code = 413
+__all__ = ["TooLarge", "audit_import", "check_size", "ensure_importer", "get_upload", "read_limited"]
 
 
 def ensure_importer(user: User) -> None:
@@ -57,42 +51,9 @@ def audit_import(session: Session, actor_user_id: int | None, report: ImportRepo
     )
 
 
-def preview_upload(
-    session: Session, user: User, filename: str, data: bytes, today: dt.date
-) -> tuple[CompletionImport, ImportReport]:
-    """Dry-run the file and keep it for the apply; a file-level error raises before anything is kept."""
-    ensure_importer(user)
-    report = run_import(session, io.BytesIO(data), today=today, dry_run=True)
-    stored = CompletionImport(
-        uploaded_by_user_id=user.id,
-        filename=(plain_text(filename) or "upload.csv")[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-        content=data,
-        summary=report.as_dict(),
-    )
-    session.add(stored)
-    session.flush()
-    return stored, report
-
-
 def get_upload(session: Session, user: User, import_id: int) -> CompletionImport:
     ensure_importer(user)
     stored = session.get(CompletionImport, import_id)
     if stored is None:
         raise NotFound(f"No completion import with id {import_id}.")
     return stored
-
-
-def apply_upload(session: Session, user: User, import_id: int, today: dt.date) -> ImportReport:
-    """Apply a previewed file; the rows are checked again, against the database as it is now."""
-    stored = get_upload(session, user, import_id)
-    if stored.applied_at is not None or stored.content is None:
-        raise Conflict(f"This import was already applied on {stored.applied_at:%-d %b %Y %H:%M}.")
-    report = run_import(session, io.BytesIO(stored.content), today=today, dry_run=False)
-    stored.applied_at = dt.datetime.now(dt.UTC)
-    stored.summary = report.as_dict()
-    stored.content = None
-    audit_import(session, user.id, report, f"upload {stored.filename} ({stored.sha256[:12]})")
-    session.flush()
-    return report

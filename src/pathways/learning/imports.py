@@ -3,8 +3,9 @@
 The file is streamed (memory stays flat whatever its size): employees and courses are loaded into dicts once,
 rows are checked one by one and recorded in batches through completions.record_completions. A problem with
 the file as a whole (encoding, header, empty) stops the import and changes nothing; a problem with one row
-rejects that row, with its number and the reason. A dry run does everything inside a savepoint and rolls it
-back, so its counts are exactly what applying would do. Re-importing the same file changes nothing.
+rejects that row, with its number and the reason. A dry run only reads (the keys met so far are kept aside,
+in seen_keys), and its counts are exactly what applying would do. Re-importing the same file changes nothing.
+A long import commits batch by batch through `between_batches` (import_jobs.py), after check_file.
 """
 
 import csv
@@ -15,15 +16,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import errors
 from pathways.csvfile import FORMULA_STARTS
 from pathways.errors import BadRequest
 from pathways.learning.completion_rules import date_problem
-from pathways.learning.completions import CompletionKey, NewCompletion, record_completions
-from pathways.learning.models import Completion, Course
+from pathways.learning.completions import (
+    CompletionKey,
+    NewCompletion,
+    existing_completions,
+    record_completions,
+)
+from pathways.learning.models import Course
+from pathways.learning.seen_keys import SeenKeys
 from pathways.org.models import Employee
 
 COLUMNS = ("employee", "course", "completed_at", "score")
@@ -35,6 +42,8 @@ BATCH = 2000
 MAX_LISTED = 1000  # rejected rows listed one by one; beyond that they are counted
 SAMPLES = 20
 NOTHING_IMPORTED = "Nothing was imported."
+EMPTY_FILE = f"The file is empty. {NOTHING_IMPORTED}"
+NO_ROWS = f"The file has a header row but no completions. {NOTHING_IMPORTED}"
 
 
 class ImportFileError(BadRequest):
@@ -289,14 +298,19 @@ def _sample(row: int, checked: Checked) -> RowPreview:
     return RowPreview(row, name, code, new.completed_at, new.score)
 
 
-def _flush(session: Session, batch: _Batch, report: ImportReport, max_id_before: int) -> None:
-    known = record_completions(session, [checked[0] for _, checked in batch.rows], source="csv")
+def _flush(session: Session, batch: _Batch, report: ImportReport, seen: SeenKeys) -> None:
+    earlier = seen.first_rows([(checked[0].key, row) for row, checked in batch.rows])
+    fresh = [(row, checked) for row, checked in batch.rows if checked[0].key not in earlier]
     for row, checked in batch.rows:
-        existing = known.get(checked[0].key)
-        if existing is not None and existing > max_id_before:
-            # Recorded by this same import, from a row in an earlier batch.
-            report.reject(row, "repeats an earlier row of this file (same employee, course and date)")
-        elif existing is not None:
+        if checked[0].key in earlier:
+            report.reject(row, f"repeats row {earlier[checked[0].key]} (same employee, course and date)")
+    rows = [checked[0] for _, checked in fresh]
+    if report.dry_run:
+        known = existing_completions(session, sorted(row.key for row in rows))
+    else:
+        known = record_completions(session, rows, source="csv")
+    for row, checked in fresh:
+        if checked[0].key in known:
             report.known += 1
             if len(report.known_samples) < SAMPLES:
                 report.known_samples.append(_sample(row, checked))
@@ -308,6 +322,29 @@ def _flush(session: Session, batch: _Batch, report: ImportReport, max_id_before:
     batch.first_row.clear()
 
 
+def check_file(stream: IO[bytes]) -> None:
+    """run_import's checks of the file as a whole, alone: one read of every row, none looked at.
+
+    An import that commits batch by batch runs this first, so that a bad byte at row 900,000 stops it before
+    anything is written. The stream is left where it started.
+    """
+    start = stream.tell()
+    header = rows = False
+    for _row, cells in _records(stream):
+        if rows or (not (cells and cells[0].strip()) and not any(cell.strip() for cell in cells)):
+            continue  # past the first row, only decoding and parsing are left to check
+        if header:
+            rows = True
+        else:
+            _header(cells)
+            header = True
+    if not header:
+        raise ImportFileError(EMPTY_FILE)
+    if not rows:
+        raise ImportFileError(NO_ROWS)
+    stream.seek(start)
+
+
 def run_import(
     session: Session,
     stream: IO[bytes],
@@ -317,13 +354,18 @@ def run_import(
     on_progress: Callable[[int], None] | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
     batch_size: int = BATCH,
+    between_batches: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
+    """Check every row and record the good ones (count them, in a dry run).
+
+    `between_batches` runs after each batch is recorded: the caller may commit there (import_jobs.py), having
+    run check_file first. Without it the import is one savepoint: a file-level error found late (a bad byte
+    at row 900,000) undoes the batches already recorded, whatever the caller does next.
+    """
     report = ImportReport(dry_run=dry_run, on_reject=on_reject)
     lookups = _Lookups(session)
-    max_id_before = session.scalar(select(func.max(Completion.id))) or 0
-    # A savepoint either way: a file-level error found late (a bad byte at row 900,000) undoes the batches
-    # already recorded, whatever the caller does next; a dry run always rolls it back.
-    savepoint = session.begin_nested()
+    savepoint = None if dry_run or between_batches else session.begin_nested()
+    seen = SeenKeys()
     try:
         columns: _Columns | None = None
         batch = _Batch()
@@ -344,21 +386,24 @@ def run_import(
                 continue
             batch.rows.append((row, checked))
             if len(batch.rows) >= batch_size:
-                _flush(session, batch, report, max_id_before)
+                _flush(session, batch, report, seen)
+                if between_batches and not dry_run:
+                    between_batches(report)
                 if on_progress:
                     on_progress(report.rows)
         if columns is None:
-            raise ImportFileError(f"The file is empty. {NOTHING_IMPORTED}")
+            raise ImportFileError(EMPTY_FILE)
         if report.rows == 0:
-            raise ImportFileError(f"The file has a header row but no completions. {NOTHING_IMPORTED}")
-        _flush(session, batch, report, max_id_before)
+            raise ImportFileError(NO_ROWS)
+        _flush(session, batch, report, seen)
         if on_progress:
             on_progress(report.rows)
     except BaseException:
-        savepoint.rollback()
+        if savepoint is not None:
+            savepoint.rollback()
         raise
-    if dry_run:
-        savepoint.rollback()
-    else:
+    finally:
+        seen.close()
+    if savepoint is not None:
         savepoint.commit()
     return report

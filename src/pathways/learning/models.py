@@ -194,17 +194,25 @@ class LearningReminder(Base):
 
 
 class CompletionImport(Base):
-    """A CSV uploaded in the browser, kept between preview and apply so that any web worker can apply it."""
+    """One completions file: uploaded in the browser (kept between preview and apply, so that any web worker
+    can apply it), or applied from the command line or the API. An apply commits batch by batch and notes how
+    far it got, so that a run of the same file after an interruption can say what had been applied."""
 
     __tablename__ = "completion_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # upload | cli | api
+    source: Mapped[str] = mapped_column(String(16), default="upload", server_default="upload")
     filename: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     # Cleared once applied: the summary is what stays.
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())  # the apply began
+    # What the committed batches of the apply have covered: rows of the file, and completions recorded.
+    rows_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recorded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     applied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +19,9 @@ from pathways.auth.permissions import (
 )
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest
-from pathways.learning import assignments, claims, import_uploads, oversight_routes, plan_forms
+from pathways.learning import assignments, claims, import_jobs, import_uploads, oversight_routes, plan_forms
 from pathways.learning import plan_service as plans
-from pathways.learning.imports import MAX_UPLOAD_BYTES, run_import
+from pathways.learning.imports import MAX_UPLOAD_BYTES
 from pathways.learning.models import Assignment, Course
 from pathways.learning.plan_schemas import (
     AssignmentIn,
@@ -35,12 +35,14 @@ from pathways.learning.plan_schemas import (
     LearningPlanOut,
 )
 from pathways.org.models import Employee
+from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 from pathways.web import render
 
 router = APIRouter()
 # Ids fit the database's integer: a larger number is a 422, never an overflow deep in the driver.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 CSRF = [Depends(verify_csrf)]
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
 NO_RECORD = "Your account is not linked to an employee record, so it has no learning plan."
 DONE = {
     "started": "Marked as started.",
@@ -235,18 +237,20 @@ def import_page(request: Request, user: CurrentUser) -> HTMLResponse:
     return render(request, "learning/import.html", {"limit_mb": MAX_UPLOAD_BYTES // 1_048_576})
 
 
+# The upload routes read their file only after checking who sends it (pathways.uploads), CSRF included.
 @router.post(
-    "/learning/completions/import", response_class=HTMLResponse, include_in_schema=False, dependencies=CSRF
+    "/learning/completions/import",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    max_body_size=UPLOAD_BODY_BYTES,
 )
-def import_preview(
-    request: Request, session: DbSession, user: CurrentUser, file: Annotated[UploadFile, File()]
-) -> HTMLResponse:
+def import_preview(request: Request, session: DbSession, user: CurrentUser) -> HTMLResponse:
     import_uploads.ensure_importer(user)
     context: dict[str, object] = {"limit_mb": MAX_UPLOAD_BYTES // 1_048_576}
+    upload = read_upload(request, MAX_UPLOAD_BYTES)
     try:
-        import_uploads.check_size(file.size)
-        data = import_uploads.read_limited(file.file)
-        stored, report = import_uploads.preview_upload(session, user, file.filename or "", data, today())
+        import_uploads.check_size(len(upload.data))
+        stored, report = import_jobs.preview_upload(session, user, upload.filename, upload.data, today())
     except AppError as exc:
         context["error"] = exc.message
         return render(request, "learning/import.html", context, status_code=exc.status_code)
@@ -260,9 +264,9 @@ def import_preview(
     dependencies=CSRF,
 )
 def import_apply(request: Request, import_id: RowId, session: DbSession, user: CurrentUser) -> HTMLResponse:
-    report = import_uploads.apply_upload(session, user, import_id, today())
-    stored = import_uploads.get_upload(session, user, import_id)
-    return render(request, "learning/import_report.html", {"stored": stored, "report": report})
+    outcome = import_jobs.apply_upload(session, user, import_id, today())
+    context = {"stored": outcome.run, "report": outcome.report, "earlier": outcome.earlier}
+    return render(request, "learning/import_report.html", context)
 
 
 # ---------------------------------------------------------------- JSON API
@@ -344,20 +348,22 @@ def mark_completed(body: CompletionIn, session: DbSession, user: CurrentUser) ->
 
 
 @router.post(
-    "/api/v1/completions/import", response_model=ImportReportOut, tags=["learning plans"], dependencies=CSRF
+    "/api/v1/completions/import",
+    response_model=ImportReportOut,
+    tags=["learning plans"],
+    max_body_size=UPLOAD_BODY_BYTES,
+    openapi_extra=multipart_body("CSV with the header employee,course,completed_at,score"),
 )
 def import_completions(
-    session: DbSession,
-    user: CurrentUser,
-    file: Annotated[UploadFile, File(description="CSV with the header employee,course,completed_at,score")],
-    dry_run: bool = False,
+    request: Request, session: DbSession, user: CurrentUser, dry_run: bool = False
 ) -> ImportReportOut:
+    """Record completions from the LMS's CSV export, batch by batch (or only check them, with dry_run). An
+    import of the same file that was cut off is finished, and `earlier_run` says what it had recorded."""
     import_uploads.ensure_importer(user)
-    import_uploads.check_size(file.size)
-    report = run_import(session, file.file, today=today(), dry_run=dry_run)
-    if not dry_run:
-        import_uploads.audit_import(session, user.id, report, f"api {file.filename or 'upload'}")
-    return ImportReportOut.of(report)
+    upload = read_upload(request, MAX_UPLOAD_BYTES)
+    import_uploads.check_size(len(upload.data))
+    outcome = import_jobs.import_upload(session, user, upload.filename, upload.data, today(), dry=dry_run)
+    return ImportReportOut.of(outcome.report, outcome.earlier)
 
 
 # The team compliance view and the confirmations API live in their own module, served by this router.

@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from pathways.learning.assignments import HistoryLine
+from pathways.learning.import_jobs import EarlierRun
 from pathways.learning.imports import ImportReport
 from pathways.learning.models import Assignment
 from pathways.learning.plan_service import LearningPlan, PlanEntry, Progress
@@ -230,9 +231,14 @@ class ImportReportOut(BaseModel):
     known: int = Field(description="Already recorded before this import: unchanged.")
     rejected: int
     rejections: list[RejectionOut] = Field(description="The first 1,000 rejected rows, with the reason.")
+    earlier_run: str | None = Field(
+        default=None,
+        description="An earlier import of the same file that stopped part way: what it had recorded (kept, "
+        "and counted here as already known).",
+    )
 
     @classmethod
-    def of(cls, report: ImportReport) -> "ImportReportOut":
+    def of(cls, report: ImportReport, earlier: EarlierRun | None = None) -> "ImportReportOut":
         return cls(
             dry_run=report.dry_run,
             rows=report.rows,
@@ -240,4 +246,5 @@ class ImportReportOut(BaseModel):
             known=report.known,
             rejected=report.rejected,
             rejections=[RejectionOut(row=r.row, reason=r.reason) for r in report.rejections],
+            earlier_run=earlier.note() if earlier else None,
         )

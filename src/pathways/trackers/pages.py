@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from pathways.trackers.archive import MAX_UPLOAD_BYTES
 from pathways.trackers.gaps import BASIS_TEXT
 from pathways.trackers.models import CareerTracker
 from pathways.trackers.quarters import upcoming_quarters
+from pathways.uploads import FORM_OVERHEAD_BYTES, read_upload
 from pathways.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -151,19 +152,19 @@ def import_page(
 
 
 @router.post(
-    "/trackers/{tracker_id}/import", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)]
+    "/trackers/{tracker_id}/import",
+    response_class=HTMLResponse,
+    max_body_size=MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES,
 )
 def import_preview_page(
-    request: Request,
-    tracker_id: TrackerId,
-    user: CurrentUser,
-    session: DbSession,
-    file: Annotated[UploadFile, File()],
+    request: Request, tracker_id: TrackerId, user: CurrentUser, session: DbSession
 ) -> HTMLResponse:
     tracker = open_tracker(session, user, tracker_id).require_owner().tracker
+    # Read only now that the owner is known; the CSRF token is checked with the form (pathways.uploads).
+    data = read_upload(request, MAX_UPLOAD_BYTES).data
     context: dict[str, object] = {"tracker": tracker, "result": None, "token": None}
     try:
-        result = imports.preview(session, file.file.read(MAX_UPLOAD_BYTES + 1), views.build(session, tracker))
+        result = imports.preview(session, data, views.build(session, tracker))
     except AppError as exc:
         context["error"] = exc.message
         context["problems"] = getattr(exc, "problems", [exc.message])

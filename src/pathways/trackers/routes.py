@@ -3,7 +3,7 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -27,11 +27,13 @@ from pathways.trackers.schemas import (
     summary_out,
     tracker_out,
 )
+from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 
 router = APIRouter()
 router.include_router(pages.router)
 
 TrackerId = Annotated[int, Path(ge=1, description="Tracker id")]
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -40,11 +42,6 @@ def download(content: bytes, media_type: str, name: str) -> Response:
     return Response(
         content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
-
-
-def read_upload(file: UploadFile) -> bytes:
-    # One byte over the cap is enough to refuse it; never read an unbounded upload into memory.
-    return file.file.read(MAX_UPLOAD_BYTES + 1)
 
 
 @router.get("/api/v1/me/trackers", response_model=list[TrackerSummaryOut], tags=["trackers"])
@@ -146,20 +143,22 @@ def brief_pdf(tracker_id: TrackerId, user: CurrentUser, session: DbSession) -> R
     "/api/v1/trackers/{tracker_id}/import",
     response_model=ImportPreviewOut,
     tags=["trackers"],
-    dependencies=[Depends(verify_csrf)],
     summary="Upload an edited workbook: a preview of the changes, or apply them with apply=true",
+    max_body_size=UPLOAD_BODY_BYTES,
+    openapi_extra=multipart_body("The edited tracker workbook (.xlsx)"),
 )
 def import_workbook(
     request: Request,
     tracker_id: TrackerId,
     user: CurrentUser,
     session: DbSession,
-    file: Annotated[UploadFile, File(description="The edited tracker workbook (.xlsx)")],
     apply: Annotated[bool, Query(description="Apply the changes instead of only previewing them")] = False,
     confirm: Annotated[bool, Query(description="Apply even though the tracker changed since export")] = False,
 ) -> ImportPreviewOut:
     tracker = open_tracker(session, user, tracker_id).require_owner().tracker
-    result = imports.preview(session, read_upload(file), views.build(session, tracker))
+    # Read only now that the owner is known; the CSRF token is checked with the form (pathways.uploads).
+    data = read_upload(request, MAX_UPLOAD_BYTES).data
+    result = imports.preview(session, data, views.build(session, tracker))
     if apply:
         imports.apply(session, tracker, result.edits, user, confirm)
     return preview_out(result, applied=apply)
