@@ -139,3 +139,36 @@ def test_api_import_dry_run_then_apply(client: TestClient, session: Session) -> 
     )
     missing = client.post("/api/v1/completions/import", headers=headers)
     assert missing.status_code == 422
+
+
+def test_applying_again_after_an_interrupted_apply_finishes_it(client: TestClient, session: Session) -> None:
+    sign_in(client, "admin_ada")
+    token = page_csrf(client)
+    before = count(session)
+    preview = client.post(
+        "/learning/completions/import",
+        data={"csrf_token": token},
+        files={"file": ("lms.csv", sample(session), "text/csv")},
+    )
+    assert preview.status_code == 200
+    stored = session.scalar(select(CompletionImport))
+    assert stored is not None
+    # As an apply cut off after its first batch leaves it: that batch's row recorded, the run noted.
+    alice = person(session, "psr_alice")
+    client.post(
+        "/api/v1/completions",
+        json={"employee_id": alice.id, "course": "COMM-110", "completed_at": DAY, "score": 91},
+        headers={"X-CSRF-Token": token},
+    )
+    stored.started_at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    stored.rows_done, stored.recorded = 2, 1
+    session.flush()
+    applied = client.post(f"/learning/completions/import/{stored.id}/apply", data={"csrf_token": token})
+    assert applied.status_code == 200
+    assert "An earlier import of this file, started 2026-12-01 09:30 UTC, stopped after 2 rows" in (
+        applied.text
+    )
+    assert "4 rows: 1 recorded, 1 already known, 2 rejected" in applied.text
+    assert count(session) == before + 2
+    session.refresh(stored)
+    assert stored.applied_at is not None and stored.recorded == 2 and stored.content is None

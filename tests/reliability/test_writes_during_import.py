@@ -6,8 +6,6 @@ keep writing: a sign-in, a form post, an API PATCH and an xAPI POST. Every answe
 with Retry-After (never a 500 or a dropped connection), and the import must finish with every row recorded.
 """
 
-import datetime as dt
-import itertools
 import os
 import re
 import subprocess
@@ -24,11 +22,11 @@ from sqlalchemy import func, select
 
 from pathways.auth import service as auth_service
 from pathways.db import Database
-from pathways.learning.models import Completion, Course
-from pathways.org.models import Employee
+from pathways.learning.models import Completion
 from pathways.xapi import credentials
 from tests.conftest import BACKENDS, build_database
 from tests.helpers import DEMO_PASSWORD, csrf_from
+from tests.learning_plans.import_files import new_completions_csv
 from tests.postgres import Cluster
 from tests.xapi.conftest import statement
 from tests.xapi.live_server import ROOT, LiveServer
@@ -45,25 +43,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         cluster: Cluster = request.getfixturevalue("postgres_cluster")
         return cluster.create_database(f"writes_{uuid.uuid4().hex[:8]}")
     return f"sqlite:///{tmp_path / 'writes.db'}"
-
-
-def write_csv(database: Database, path: Path, rows: int) -> None:
-    """`rows` completions that are all new: distinct employee, course and day, after each hire date."""
-    today = dt.date.today()
-    with database.session() as session:
-        people = list(session.execute(select(Employee.id, Employee.email, Employee.hire_date)))
-        courses = list(session.execute(select(Course.id, Course.code)))
-        taken = set(session.execute(select(Completion.employee_id, Completion.course_id, Completion.completed_at)))
-    written, day = 0, 0
-    with path.open("w", encoding="utf-8") as out:
-        out.write("employee,course,completed_at,score\n")
-        while written < rows:
-            day += 1
-            when = today - dt.timedelta(days=day)
-            for (employee_id, email, hired), (course_id, code) in itertools.product(people, courses):
-                if written < rows and when >= hired and (employee_id, course_id, when) not in taken:
-                    out.write(f"{email},{code},{when.isoformat()},\n")
-                    written += 1
 
 
 @dataclass
@@ -90,7 +69,7 @@ def test_requests_keep_working_during_a_large_import(database_url: str, tmp_path
         issued = credentials.create_client(session, "Load test LMS")
         token = auth_service.create_token(session, "psr_alice@pathways.example")
     csv_file = tmp_path / "lms.csv"
-    write_csv(database, csv_file, ROWS)
+    csv_file.write_bytes(new_completions_csv(database, ROWS))
     with database.session() as session:
         before = session.scalar(select(func.count()).select_from(Completion)) or 0
     database.engine.dispose()

@@ -27,7 +27,7 @@ from pathways.db import begin_reading
 from pathways.errors import AppError, Conflict
 from pathways.learning.assignments import plain_text
 from pathways.learning.import_uploads import audit_import, ensure_importer, get_upload
-from pathways.learning.imports import ImportReport, Rejection, check_file, run_import
+from pathways.learning.imports import BATCH, ImportReport, Rejection, check_file, run_import
 from pathways.learning.models import CompletionImport
 
 # Between two batches on SQLite: long enough for a writer that has been waiting (its busy handler sleeps up to
@@ -118,6 +118,7 @@ def apply_stream(
     audit_source: str,
     on_progress: Callable[[int], None] | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
+    batch_size: int = BATCH,
 ) -> ImportOutcome:
     """Apply a file batch by batch into `run`. The last transaction (the run's summary, the audit entry) is
     left for the caller to commit, as a request does at its end."""
@@ -133,7 +134,7 @@ def apply_stream(
     try:
         report = run_import(
             session, stream, today=today, dry_run=False, on_progress=on_progress, on_reject=on_reject,
-            between_batches=checkpoint,
+            batch_size=batch_size, between_batches=checkpoint,
         )  # fmt: skip
     except BaseException as exc:
         session.rollback()
