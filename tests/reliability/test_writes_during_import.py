@@ -63,7 +63,9 @@ def signed_in(base_url: str, email: str) -> tuple[httpx.Client, str]:
     return http, csrf_from(http.get("/inbox").text)
 
 
-def test_requests_keep_working_during_a_large_import(database_url: str, tmp_path: Path) -> None:
+def test_requests_keep_working_during_a_large_import(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     database = build_database(database_url)
     with database.transaction() as session:
         issued = credentials.create_client(session, "Load test LMS")
@@ -74,17 +76,12 @@ def test_requests_keep_working_during_a_large_import(database_url: str, tmp_path
         before = session.scalar(select(func.count()).select_from(Completion)) or 0
     database.engine.dispose()
 
-    env = {**os.environ, "PATHWAYS_DATABASE_URL": database_url, "PATHWAYS_LOCK_TIMEOUT_S": LOCK_WAIT_S}
+    monkeypatch.setenv("PATHWAYS_LOCK_TIMEOUT_S", LOCK_WAIT_S)  # the server and the import inherit it
+    env = {**os.environ, "PATHWAYS_DATABASE_URL": database_url}
     server = LiveServer(database_url)
+    server.start()
     outcomes = Outcomes()
     importing = threading.Event()
-    old_env = os.environ.copy()
-    os.environ["PATHWAYS_LOCK_TIMEOUT_S"] = LOCK_WAIT_S  # LiveServer passes the environment on
-    try:
-        server.start()
-    finally:
-        os.environ.clear()
-        os.environ.update(old_env)
     base = server.base_url
     api = httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"})
     tracker = api.post("/api/v1/me/trackers", json={"role": "psr-2-site-lead"})
@@ -114,8 +111,7 @@ def test_requests_keep_working_during_a_large_import(database_url: str, tmp_path
         return lrs.post("/xapi/statements", json=[statement()])
 
     def keep_writing(kind: str, write: Callable[[], httpx.Response]) -> None:
-        while not importing.is_set():
-            pass
+        importing.wait(timeout=60)
         while importing.is_set():
             try:
                 outcomes.add(kind, write())

@@ -98,10 +98,10 @@ def call(
 
     async def send(message: dict[str, object]) -> None:
         if message["type"] == "http.response.start":
-            answer.status = int(message["status"])  # type: ignore[call-overload]
-            answer.headers = {k.decode(): v.decode() for k, v in message["headers"]}  # type: ignore[attr-defined]
+            answer.status = int(message["status"])
+            answer.headers = {k.decode(): v.decode() for k, v in message["headers"]}
         elif message["type"] == "http.response.body":
-            answer.body += message.get("body", b"")  # type: ignore[operator]
+            answer.body += message.get("body", b"")
 
     anyio.run(app, scope, receive, send)
     return answer

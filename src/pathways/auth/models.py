@@ -53,13 +53,15 @@ class ApiToken(Base):
 
 
 class SignInThrottle(Base):
-    """Failed sign-ins per account and address, in the database so every worker and machine agrees."""
+    """Failed sign-ins per account, per address and per known device (auth/throttle.py), in the database so
+    every worker and machine agrees."""
 
     __tablename__ = "sign_in_throttle"
 
-    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "email|address"
+    # "account:EMAIL", "address:IP" or "device:ID:USER"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class PasswordResetToken(Base):

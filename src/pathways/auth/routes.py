@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.auth import account_routes, reset_routes, service, sso_routes, throttle
+from pathways.auth import account_routes, devices, reset_routes, service, sso_routes, throttle
 from pathways.auth.csrf import csrf_token, verify_csrf
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.models import AccountRole
@@ -52,24 +52,30 @@ def login(
     if not context["local_passwords"]:
         error = f"Pathways passwords are turned off here: sign in with {context['sso']}."
         return render(request, "auth/login.html", {**context, "error": error}, status_code=400)
+    user = service.get_user_by_email(session, email)
+    device = devices.known_device(request, user.id if user else None)
     try:
-        throttle.check(session, email, address)
+        attempt = throttle.begin(session, email=email, address=address, device=device)
     except TooManyRequests as exc:
-        return render(request, "auth/login.html", {**context, "error": exc.message}, status_code=429)
-    user = service.authenticate(session, email, password)
-    if user is None:
-        # Returned, not raised: the request's transaction commits, so the failure is counted.
-        throttle.record_failure(session, email, address)
+        page = render(request, "auth/login.html", {**context, "error": exc.message}, status_code=429)
+        page.headers.update(exc.headers)
+        return page
+    # The attempt is counted and committed: the password check, slow on purpose, holds no lock meanwhile.
+    session.commit()
+    if not service.password_matches(user, password):
         return render(
             request, "auth/login.html", {**context, "error": service.SIGN_IN_FAILED}, status_code=400
         )
-    throttle.clear(session, email, address)
+    assert user is not None  # password_matches is False without an account
+    throttle.succeeded(session, attempt)
     # A fresh session at sign-in: nothing from before (including the CSRF token) carries over.
     request.session.clear()
     request.session["user_id"] = user.id
     request.session["epoch"] = user.session_epoch
     csrf_token(request)
-    return RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    devices.remember(request, response, user.id)
+    return response
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])

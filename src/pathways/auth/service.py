@@ -22,13 +22,11 @@ def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    # One answer for "no such account" and "wrong password": the caller shows SIGN_IN_FAILED for both.
-    user = get_user_by_email(session, email)
+def password_matches(user: User | None, password: str) -> bool:
+    # One answer for "no such account" and "wrong password": the caller shows SIGN_IN_FAILED for both, and an
+    # unknown account costs the same hash check as a known one.
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        return None
-    return user
+    return user is not None and ok and user.is_active
 
 
 def add_user(session: Session, new: NewUser) -> User:
