@@ -76,3 +76,29 @@ def test_due_soon_then_overdue_then_a_moved_date(session: Session) -> None:
 def test_nothing_due_sends_nothing(session: Session) -> None:
     notify_due(session, TODAY)
     assert notify_due(session, TODAY).messages == 0
+
+
+def test_a_large_run_commits_in_batches_and_keeps_each_team_together(session: Session) -> None:
+    written: list[int] = []
+
+    def checkpoint() -> None:
+        written.append(session.scalar(select(func.count()).select_from(LearningReminder)) or 0)
+        session.commit()  # the job's commit (send_due); here, a savepoint of the test's transaction
+
+    counts = notify_due(session, TODAY, checkpoint=checkpoint, batch_size=3)
+    assert written[0] == 0  # the reading ended before anything was written
+    total = counts.overdue + counts.due_soon + counts.expiring
+    assert len(written) >= 3 and written == sorted(written) and 0 < written[1] < total
+    assert session.scalar(select(func.count()).select_from(LearningReminder)) == total
+    # A manager's reports went out in the same batch as the manager's message: one message, every report.
+    carl = [n for n in messages(session, "sup_carl") if n.message.startswith("Your reports are overdue")]
+    assert len(carl) == 1
+    listed = carl[0].message.removeprefix("Your reports are overdue on: ").split("; ")
+    overdue_reports = session.scalar(
+        select(func.count())
+        .select_from(LearningReminder)
+        .join(Employee, Employee.id == LearningReminder.employee_id)
+        .where(Employee.manager_id == person(session, "sup_carl").id, LearningReminder.kind == "overdue")
+    )
+    assert len([line for line in listed if not line.startswith("and ")]) == min(overdue_reports or 0, 20)
+    assert notify_due(session, TODAY, checkpoint=checkpoint, batch_size=3).messages == 0

@@ -1,6 +1,8 @@
 import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
@@ -28,6 +30,25 @@ def notify_user(
         if to is not None:
             mail.queue_notification(session, to, note.id, kind, message, link)
     return note
+
+
+class NewNotification(NamedTuple):
+    to: Recipient
+    kind: str
+    message: str
+    link: str = ""
+
+
+def notify_users(session: Session, notes: Sequence[NewNotification]) -> None:
+    """notify_user for many at once, for senders of thousands (the reminders): the inbox messages in one
+    executemany and their emails in another, instead of a flush per message."""
+    if not notes:
+        return
+    rows = [{"user_id": n.to.user_id, "kind": n.kind, "message": n.message, "link": n.link} for n in notes]
+    ids = session.scalars(insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows)
+    mail.queue_notifications(
+        session, [(n.to, note_id, n.kind, n.message, n.link) for n, note_id in zip(notes, ids, strict=True)]
+    )
 
 
 def notify_employee(session: Session, employee_id: int, kind: str, message: str, link: str = "") -> bool:

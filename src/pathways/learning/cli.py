@@ -115,7 +115,8 @@ def remind_command(
     ] = None,
 ) -> None:
     """Send due-soon (14 days) and overdue reminders to inboxes; run daily. Never sends one twice."""
-    database = Database(get_settings().database_url)
+    # Like an import, the sender commits batch by batch and waits its turn behind requests.
+    database = Database(get_settings().database_url, lock_wait_s=JOB_LOCK_WAIT_S)
     try:
         counts = remind_once(database, on.date() if on else dt.date.today())
     except AppError as exc:

@@ -11,14 +11,15 @@ listing their courses; on overdue courses their manager gets one message listing
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from pathways import leases
 from pathways.auth.models import User
-from pathways.db import SQLITE_BEGIN, Database
+from pathways.db import Database, begin_reading
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
 from pathways.learning.models import Course, LearningReminder
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 DUE_SOON, EXPIRING, OVERDUE = "due-soon", "expiring", "overdue"
 DAY_S = 24 * 3600
 LISTED = 20  # lines in a manager's message; the team compliance view has the rest
+BATCH = 5000  # reminders a transaction writes, when the sender commits as it goes (send_due)
 
 
 @dataclass
@@ -53,7 +55,16 @@ def _listing(items: list[tuple[str, dt.date]]) -> str:
     return "; ".join(f"{code} (due {due:%-d %b %Y})" for code, due in ordered[:LISTED]) + more
 
 
-def notify_due(session: Session, today: dt.date) -> ReminderCounts:
+def notify_due(
+    session: Session,
+    today: dt.date,
+    *,
+    checkpoint: Callable[[], None] | None = None,
+    batch_size: int = BATCH,
+) -> ReminderCounts:
+    """Send what is due. With `checkpoint` (a commit: send_due), the reading ends before the first write, and
+    each batch of about `batch_size` reminders is written in a transaction of its own; without it, the
+    caller's one transaction holds everything."""
     counts = ReminderCounts()
     candidates = []
     for row in rules.required_with_status(session, select(Employee.id), today):
@@ -92,14 +103,40 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             select(User.employee_id, *mail.RECIPIENT_COLUMNS).where(User.employee_id.is_not(None))
         )
     }
+    # A manager's overdue message lists their reports': a manager's reports go out in one batch, with it.
+    teams: dict[tuple[str, int], list[tuple[rules.Required, str]]] = {}
+    for row, kind in fresh:
+        manager_id = people[row.employee_id][1]
+        team = ("manager", manager_id) if manager_id is not None else ("employee", row.employee_id)
+        teams.setdefault(team, []).append((row, kind))
+    if checkpoint is not None:
+        checkpoint()  # the reading ends here; the writes take the lock batch by batch
+    batch: list[tuple[rules.Required, str]] = []
+    for team_rows in teams.values():
+        batch.extend(team_rows)
+        if len(batch) >= batch_size:
+            _send(session, batch, counts, codes, people, accounts)
+            batch = []
+            if checkpoint is not None:
+                checkpoint()
+    _send(session, batch, counts, codes, people, accounts)
+    return counts
+
+
+def _send(
+    session: Session,
+    fresh: list[tuple[rules.Required, str]],
+    counts: ReminderCounts,
+    codes: dict[int, str],
+    people: dict[int, tuple[str, int | None]],
+    accounts: dict[int | None, Recipient],
+) -> None:
+    """Record one batch of reminders as sent, and the inbox messages that carry them."""
+    if not fresh:
+        return
     mine: dict[tuple[int, str], list[tuple[str, dt.date]]] = {}
     reports: dict[int, list[tuple[dt.date, str, str]]] = {}
     for row, kind in fresh:
-        session.add(
-            LearningReminder(
-                employee_id=row.employee_id, course_id=row.course_id, kind=kind, due_on=row.due_on
-            )
-        )
         mine.setdefault((row.employee_id, kind), []).append((codes[row.course_id], row.due_on))
         if kind == OVERDUE:
             counts.overdue += 1
@@ -110,7 +147,15 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             counts.expiring += 1
         else:
             counts.due_soon += 1
-    session.flush()
+    # Core inserts, many rows a statement: the first run on a large organisation sends hundreds of thousands.
+    session.execute(
+        insert(LearningReminder),
+        [
+            {"employee_id": row.employee_id, "course_id": row.course_id, "kind": kind, "due_on": row.due_on}
+            for row, kind in fresh
+        ],
+    )
+    messages: list[inbox.NewNotification] = []
     for (employee_id, kind), items in mine.items():
         to = accounts.get(employee_id)
         if to is None:
@@ -122,8 +167,7 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             message = f"Required courses expiring {within}, to take again: {_listing(items)}."
         else:
             message = f"Required courses due within {rules.DUE_SOON_DAYS} days: {_listing(items)}."
-        inbox.notify_user(session, to.user_id, kind, message, "/learning", recipient=to)
-        counts.messages += 1
+        messages.append(inbox.NewNotification(to, kind, message, "/learning"))
     for manager_id, overdue in reports.items():
         manager = accounts.get(manager_id)
         if manager is not None:
@@ -131,34 +175,28 @@ def notify_due(session: Session, today: dt.date) -> ReminderCounts:
             lines = [f"{name}: {code} (due {due:%-d %b %Y})" for due, name, code in sorted(overdue)]
             more = f"; and {len(lines) - LISTED} more" if len(lines) > LISTED else ""
             message = "Your reports are overdue on: " + "; ".join(lines[:LISTED]) + more + "."
-            inbox.notify_user(session, manager.user_id, OVERDUE, message, "/learning/team", recipient=manager)
-            counts.messages += 1
-    return counts
+            messages.append(inbox.NewNotification(manager, OVERDUE, message, "/learning/team"))
+    inbox.notify_users(session, messages)
+    counts.messages += len(messages)
 
 
-# A transaction-scoped PostgreSQL advisory lock under this key: one server runs the day's reminders and the
-# others skip, instead of racing to the unique key with a round that then fails whole.
-ADVISORY_LOCK_KEY = 0x7061_7468_7265_6D64  # "pathremd"
-SQLITE_LOCK_TRIES = 12  # of the connection's 5 s busy wait each: a minute
+# Longer than any round takes (13 s for 50,000 people): a server that died holding it frees it at this age.
+ROUND_LEASE = dt.timedelta(minutes=30)
 
 
 def remind_once(database: Database, today: dt.date) -> ReminderCounts | None:
-    """One round of reminders in one transaction; None when another server holds the round (PostgreSQL).
-    On SQLite the round takes the write lock up front (BEGIN IMMEDIATE), so a second round waits for the
-    first, then finds everything already sent; a round longer than the lock wait is waited for again."""
-    for attempt in range(SQLITE_LOCK_TRIES):
-        try:
-            with database.transaction() as session:
-                if database.engine.dialect.name == "postgresql":
-                    if not session.scalar(select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_KEY))):
-                        return None
-                else:
-                    session.connection(execution_options={SQLITE_BEGIN: "immediate"})
-                return notify_due(session, today)
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == SQLITE_LOCK_TRIES - 1:
-                raise
-    return None
+    """One round of reminders as a job of its own (the daily sender, `pathways completions remind`); None
+    when another server holds the round. It reads without the write lock, then commits batch by batch, so
+    that requests keep working while a large organisation's first run sends hundreds of thousands of
+    reminders. Stopped part way, the next round sends the rest."""
+    with leases.held(database, "reminders", ROUND_LEASE) as mine:
+        if not mine:
+            return None
+        with database.writer_session() as session:
+            begin_reading(session)
+            counts = notify_due(session, today, checkpoint=session.commit)
+            session.commit()
+        return counts
 
 
 def remind_daily(database: Database, stop: threading.Event, every_s: float = DAY_S) -> None:

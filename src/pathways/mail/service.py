@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
@@ -62,6 +62,32 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _outbox_row(
+    to: Recipient,
+    kind: str,
+    subject: str,
+    payload: dict[str, Any],
+    state: MailState,
+    notification_id: int | None,
+    at: dt.datetime,
+) -> dict[str, Any]:
+    return {
+        "user_id": to.user_id,
+        "notification_id": notification_id,
+        "to_address": to.email,
+        "to_name": to.name,
+        "kind": kind,
+        "subject": subject,
+        "payload": payload,
+        "message_id": new_message_id(),
+        "state": state.value,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+        "last_error": "",
+    }
+
+
 def queue(
     session: Session,
     *,
@@ -72,43 +98,44 @@ def queue(
     state: MailState = MailState.PENDING,
     notification_id: int | None = None,
 ) -> OutboxMessage:
-    at = now()
-    message = OutboxMessage(
-        user_id=to.user_id,
-        notification_id=notification_id,
-        to_address=to.email,
-        to_name=to.name,
-        kind=kind,
-        subject=subject,
-        payload=payload,
-        message_id=new_message_id(),
-        state=state.value,
-        attempts=0,
-        next_attempt_at=at,
-        created_at=at,
-        last_error="",
-    )
+    message = OutboxMessage(**_outbox_row(to, kind, subject, payload, state, notification_id, now()))
     session.add(message)
     session.flush()
     return message
+
+
+def _wanted(to: Recipient, kind: str) -> MailState | None:
+    """How the person wants this kind of message emailed: now, held for their daily digest, or not at all."""
+    if kind not in EMAILED_KINDS or not to.is_active or to.preference == EmailPreference.NONE:
+        return None
+    return MailState.HELD if to.preference == EmailPreference.DIGEST else MailState.PENDING
 
 
 def queue_notification(
     session: Session, to: Recipient, notification_id: int, kind: str, message: str, link: str
 ) -> OutboxMessage | None:
     """The email for an inbox message, as the person prefers: now, held for their daily digest, or none."""
-    if kind not in EMAILED_KINDS or not to.is_active or to.preference == EmailPreference.NONE:
+    state = _wanted(to, kind)
+    if state is None:
         return None
-    held = to.preference == EmailPreference.DIGEST
+    payload = {"message": message, "link": link}
     return queue(
-        session,
-        to=to,
-        kind=kind,
-        subject=subject_for(message),
-        payload={"message": message, "link": link},
-        state=MailState.HELD if held else MailState.PENDING,
+        session, to=to, kind=kind, subject=subject_for(message), payload=payload, state=state,
         notification_id=notification_id,
-    )
+    )  # fmt: skip
+
+
+def queue_notifications(session: Session, notes: list[tuple[Recipient, int, str, str, str]]) -> None:
+    """queue_notification for many inbox messages (recipient, notification id, kind, message, link) in one
+    executemany."""
+    at = now()
+    rows = [
+        _outbox_row(to, kind, subject_for(message), {"message": message, "link": link}, state, note_id, at)
+        for to, note_id, kind, message, link in notes
+        if (state := _wanted(to, kind)) is not None
+    ]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
 
 
 def set_preference(session: Session, user: User, preference: str) -> None:
