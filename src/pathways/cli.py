@@ -18,7 +18,7 @@ from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
 from pathways.config import get_settings
 from pathways.content.loader import load_content
-from pathways.db import Database
+from pathways.db import JOB_LOCK_WAIT_S, Database
 from pathways.demo import org_scale, small
 from pathways.errors import AppError, describe_errors
 from pathways.learning.cli import cli as completions_cli
@@ -243,8 +243,10 @@ def serve(
     typer.echo(f"Pathways on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
     stop = threading.Event()
     if reminders:
-        # One sender for the whole server, in this process rather than in each worker.
-        sender = threading.Thread(target=remind_daily, args=(database(), stop), name="reminders", daemon=True)
+        # One sender for the whole server, in this process rather than in each worker. A background job: it
+        # waits its turn behind requests for the lock (they are short) rather than give up the day's round.
+        jobs = Database(settings.database_url, lock_wait_s=JOB_LOCK_WAIT_S)
+        sender = threading.Thread(target=remind_daily, args=(jobs, stop), name="reminders", daemon=True)
         sender.start()
     if mail:
         # Safe beside other servers and cron: every message is claimed through the database first.

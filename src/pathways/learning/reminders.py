@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 DUE_SOON, EXPIRING, OVERDUE = "due-soon", "expiring", "overdue"
 DAY_S = 24 * 3600
+RETRY_S = 15 * 60
 LISTED = 20  # lines in a manager's message; the team compliance view has the rest
-BATCH = 5000  # reminders a transaction writes, when the sender commits as it goes (send_due)
+BATCH = 5000  # reminders a transaction writes, when the sender commits as it goes (remind_once)
 
 
 @dataclass
@@ -206,6 +207,7 @@ def remind_daily(database: Database, stop: threading.Event, every_s: float = DAY
     servers: one round runs at a time (remind_once), and a reminder already sent is never sent again.
     """
     while not stop.is_set():
+        wait = every_s
         try:
             counts = remind_once(database, dt.date.today())
             if counts is None:
@@ -213,5 +215,7 @@ def remind_daily(database: Database, stop: threading.Event, every_s: float = DAY
             else:
                 log.info("Reminders: %s", counts.summary())
         except Exception:
-            log.exception("Sending reminders failed; trying again in the next round.")
-        stop.wait(every_s)
+            # What was sent before the failure is recorded; the rest should not wait a whole day.
+            wait = min(every_s, RETRY_S)
+            log.exception("Sending reminders failed; trying again in %d minutes.", wait // 60)
+        stop.wait(wait)
