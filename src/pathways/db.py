@@ -49,8 +49,8 @@ class Base(DeclarativeBase):
 SQLITE_BEGIN = "pathways_sqlite_begin"
 # How long a request waits for a lock another writer holds before it answers 503 (settings.lock_timeout_s).
 REQUEST_LOCK_WAIT_S = 5.0
-# Long jobs (imports from the command line) wait longer: between their own batches they let requests in, and
-# a request's transaction is short.
+# Long jobs (the command-line import, the reminder sender) wait longer: they let requests in between their
+# own batches, and a request's transaction is short.
 JOB_LOCK_WAIT_S = 120.0
 
 # SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), whatever the extended code. PostgreSQL: lock_not_available
