@@ -24,6 +24,7 @@ from pathways.learning.models import (
     CourseStart,
     LearningReminder,
 )
+from pathways.leases import JobLease
 from pathways.mail.models import OutboxMessage
 from pathways.org.models import Employee, Region, Site
 from pathways.practice.models import (
@@ -73,6 +74,7 @@ __all__ = [
     "CourseStart",
     "Employee",
     "EvidenceRecord",
+    "JobLease",
     "LearningReminder",
     "Notification",
     "Observation",

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pathways.auth import reset, throttle
+from pathways.auth import devices, reset, throttle
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
@@ -80,13 +80,18 @@ def change_password(
         return _page(request, user, 400, password_error=message)
     address = request.client.host if request.client else "unknown"
     try:
-        # A session left open on a shared computer must not become a way to guess the password.
-        throttle.check(session, user.email, address)
+        # A session left open on a shared computer must not become a way to guess the password: each try
+        # counts as a failed sign-in until the password proves right (returned pages commit the count).
+        attempt = throttle.begin(
+            session, email=user.email, address=address, device=devices.known_device(request, user.id)
+        )
     except TooManyRequests as exc:
-        return _page(request, user, 429, password_error=exc.message)
+        page = _page(request, user, 429, password_error=exc.message)
+        page.headers.update(exc.headers)
+        return page
     if user.password_hash is not None and not verify_password(user.password_hash, current):
-        throttle.record_failure(session, user.email, address)
         return _page(request, user, 400, password_error=WRONG_CURRENT)
+    throttle.succeeded(session, attempt)
     try:
         reset.check_new_password(password, confirm)
     except AppError as exc:

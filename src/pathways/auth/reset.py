@@ -58,11 +58,12 @@ def token_hash(token: str) -> str:
 def _limit(session: Session, key: str, limit: int, now: dt.datetime) -> bool:
     """Count one more request under `key`; False when the window already holds `limit` of them. Kept in
     the sign-in throttle table: the same database-wide count every worker sees, under its own keys."""
+    # For these keys `failures` counts requests and `last_failure_at` holds when the window started.
     row = session.get(SignInThrottle, key)
     if row is None:
-        session.add(SignInThrottle(key=key, failures=1, window_started=now))
-    elif row.window_started + WINDOW < now:
-        row.failures, row.window_started = 1, now
+        session.add(SignInThrottle(key=key, failures=1, last_failure_at=now))
+    elif row.last_failure_at + WINDOW < now:
+        row.failures, row.last_failure_at = 1, now
     elif row.failures >= limit:
         return False
     else:
