@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pathways.errors import AppError, shown
+from pathways.db import is_lock_conflict
+from pathways.errors import BUSY, AppError, ServiceBusy, shown
 from pathways.xapi import alternate, consistency, credentials, jsoncodec
 from pathways.xapi.credentials import ClientIdentity
 from pathways.xapi.formats import VERSION, XapiError, response_version
@@ -154,6 +155,10 @@ async def failure_response(request: Request, exc: Exception) -> Response:
         return error_response(XapiError(exc.message, exc.status_code, headers), requested)
     if isinstance(exc, StarletteHTTPException):
         return error_response(XapiError(str(exc.detail), exc.status_code, dict(exc.headers or {})), requested)
+    if is_lock_conflict(exc):
+        # The driver's own lock error (COPY on PostgreSQL bypasses SQLAlchemy's translation to ServiceBusy)
+        # is the same "try again" and says so in the same words.
+        return error_response(XapiError(BUSY, 503, dict(ServiceBusy.headers)), requested)
     site = await _site_answer(request, exc)
     if site is not None and site.status_code >= 400:
         headers = {k: v for k, v in site.headers.items() if k.lower() in KEPT_HEADERS}
