@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from pathways import api_docs
 from pathways.api import ERROR_RESPONSES
 from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Pathways",
         summary="Career path resource center for Patient Service Representatives",
         version="0.1.0",
-        docs_url=None,  # Swagger UI would need third-party script from a CDN; /openapi.json is the contract.
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN; api_docs.py serves our own copy.
         redoc_url=None,
         responses=ERROR_RESPONSES,
     )
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return {"status": "ok"}
 
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    api_docs.describe(app)
     install_error_handlers(app)
     # Added innermost first: a request meets SecurityHeaders, CatchUnexpected, the session, then BodyLimits.
     app.add_middleware(

@@ -28,6 +28,7 @@ PUBLIC = {
     ("POST", "/login"),
     ("GET", "/healthz"),
     ("GET", "/openapi.json"),
+    ("GET", "/docs"),  # the API described for people (api_docs.py): nothing in it is anyone's data
     ("GET", "/xapi/about"),  # LMS clients read the versions before they authenticate
     # Signing in another way, or getting back in: before there is anyone to sign in.
     ("GET", "/auth/oidc/start"),

@@ -101,3 +101,18 @@ def test_main_pages_have_no_serious_accessibility_violations(page: Page, path: s
         sign_in(page, "psr_alice")
     page.goto(path)
     assert serious_violations(page) == []
+
+
+def test_api_docs_render_offline_under_the_content_security_policy(page: Page) -> None:
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
+    page.on(
+        "request", lambda request: refused.append(request.url) if "127.0.0.1" not in request.url else None
+    )
+    page.goto("/docs")
+    page.get_by_text("List roles").first.wait_for()
+    assert page.get_by_text("Pathways").first.is_visible()
+    assert refused == [], "no CSP violation, no request off this server"
