@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.inbox.routes import router as inbox_router
     from pathways.learning.plan_routes import router as learning_plan_router
     from pathways.learning.routes import router as learning_router
+    from pathways.org.routes import router as org_router
     from pathways.plans.routes import router as plans_router
     from pathways.practice.routes import router as practice_router
     from pathways.stories.routes import router as stories_router
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         xapi_router,
         practice_router,
         teams_router,
+        org_router,
         admin_router,
     )
     for router in routers:

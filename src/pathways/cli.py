@@ -25,6 +25,7 @@ from pathways.learning.cli import cli as completions_cli
 from pathways.learning.reminders import remind_daily
 from pathways.mail.cli import cli as mail_cli
 from pathways.mail.sender import send_forever
+from pathways.org.cli import cli as people_cli
 from pathways.plans import service as plans_service
 from pathways.plans.schemas import HOURS_PER_WEEK_DEFAULT, HoursPerWeekError, hours_per_week
 from pathways.practice.cli import cli as practice_cli
@@ -49,6 +50,7 @@ app.add_typer(lrs_cli, name="lrs")
 app.add_typer(completions_cli, name="completions")
 app.add_typer(tracker_cli, name="tracker")
 app.add_typer(mail_cli, name="mail")
+app.add_typer(people_cli, name="people")
 
 
 def fail(message: str) -> None:

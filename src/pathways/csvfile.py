@@ -1,4 +1,4 @@
-"""CSV downloads that stay data when opened in a spreadsheet.
+"""CSV files: downloads that stay data when opened in a spreadsheet, and strict reading of uploaded ones.
 
 Every cell goes through spreadsheet_safe: a name or note starting with = + - @ tab or CR would otherwise run
 as a formula when the file is opened in Excel or LibreOffice (CSV injection).
@@ -6,9 +6,12 @@ as a formula when the file is opened in Excel or LibreOffice (CSV injection).
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
 
 from fastapi.responses import Response
+
+from pathways import errors
 
 # A spreadsheet reads text beginning with these as a formula when it is typed or imported from CSV.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,3 +38,51 @@ def csv_response(text: str, filename: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def read_records(stream: IO[bytes], fail: Callable[[str], Exception]) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a CSV file as (line number, cells), read strictly: a file that is not UTF-8 or not CSV raises
+    fail(message), the message naming the row (and column and byte) at fault."""
+    # Bytes that are not UTF-8 are decoded as lone surrogates (U+DC80-U+DCFF) instead of failing the read:
+    # the decoder reads ahead in blocks, so its error could only say "somewhere after row N". Found in a
+    # parsed row, a surrogate names the exact row, column and byte.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", errors="surrogateescape")
+    reader = csv.reader(text)
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            row = reader.line_num
+            if not "".join(cells).isascii():
+                _check_encoding(row, cells, header, fail)
+            if header is None and any(cell.strip() for cell in cells):
+                header = cells
+            yield row, cells
+    except csv.Error as exc:
+        raise fail(f"Row {reader.line_num} cannot be read as CSV ({exc}).") from None
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
+UTF16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")  # a UTF-16 byte order mark, read as UTF-8
+
+
+def _check_encoding(
+    row: int, cells: list[str], header: list[str] | None, fail: Callable[[str], Exception]
+) -> None:
+    try:
+        "".join(cells).encode("utf-8")
+        return
+    except UnicodeEncodeError:
+        pass  # a lone surrogate: a byte that was not UTF-8
+    if header is None and cells and cells[0].startswith(UTF16_MARKS):
+        raise fail("The file is UTF-16 text; save it as CSV UTF-8 and import it again.")
+    for number, cell in enumerate(cells, start=1):
+        bad = next((ch for ch in cell if "\udc80" <= ch <= "\udcff"), None)
+        if bad is None:
+            continue
+        name = header[number - 1].strip() if header is not None and number <= len(header) else ""
+        column = f"column {number}" + (f" ({errors.shown(name, limit=40)})" if name else "")
+        raise fail(
+            f"The file is not UTF-8 text: row {row}, {column} holds the byte 0x{ord(bad) - 0xDC00:02x}, "
+            "which is not UTF-8. Save the file as CSV UTF-8 and import it again."
+        )

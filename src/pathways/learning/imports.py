@@ -8,9 +8,7 @@ in seen_keys), and its counts are exactly what applying would do. Re-importing t
 A long import commits batch by batch through `between_batches` (import_jobs.py), after check_file.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import errors
-from pathways.csvfile import FORMULA_STARTS
+from pathways.csvfile import FORMULA_STARTS, read_records
 from pathways.errors import BadRequest
 from pathways.learning.completion_rules import date_problem
 from pathways.learning.completions import (
@@ -124,51 +122,7 @@ class _Lookups:
 
 
 def _records(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    # Bytes that are not UTF-8 are decoded as lone surrogates (U+DC80-U+DCFF) instead of failing the read:
-    # the decoder reads ahead in blocks, so its error could only say "somewhere after row N". Found in a
-    # parsed row, a surrogate names the exact row, column and byte.
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", errors="surrogateescape")
-    reader = csv.reader(text)
-    header: list[str] | None = None
-    try:
-        for cells in reader:
-            row = reader.line_num
-            if not "".join(cells).isascii():
-                _check_encoding(row, cells, header)
-            if header is None and any(cell.strip() for cell in cells):
-                header = cells
-            yield row, cells
-    except csv.Error as exc:
-        raise ImportFileError(
-            f"Row {reader.line_num} cannot be read as CSV ({exc}). {NOTHING_IMPORTED}"
-        ) from None
-    finally:
-        text.detach()  # leave the caller's stream open
-
-
-UTF16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")  # a UTF-16 byte order mark, read as UTF-8
-
-
-def _check_encoding(row: int, cells: list[str], header: list[str] | None) -> None:
-    try:
-        "".join(cells).encode("utf-8")
-        return
-    except UnicodeEncodeError:
-        pass  # a lone surrogate: a byte that was not UTF-8
-    if header is None and cells and cells[0].startswith(UTF16_MARKS):
-        raise ImportFileError(
-            f"The file is UTF-16 text; save it as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
-        )
-    for number, cell in enumerate(cells, start=1):
-        bad = next((ch for ch in cell if "\udc80" <= ch <= "\udcff"), None)
-        if bad is None:
-            continue
-        name = header[number - 1].strip() if header is not None and number <= len(header) else ""
-        column = f"column {number}" + (f" ({shown(name)})" if name else "")
-        raise ImportFileError(
-            f"The file is not UTF-8 text: row {row}, {column} holds the byte 0x{ord(bad) - 0xDC00:02x}, "
-            f"which is not UTF-8. Save the file as CSV UTF-8 and import it again. {NOTHING_IMPORTED}"
-        )
+    return read_records(stream, lambda message: ImportFileError(f"{message} {NOTHING_IMPORTED}"))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathways.auth.permissions import can_manage_employee, ensure
 from pathways.careers.models import Role
 from pathways.errors import BadRequest, NotFound, shown
 from pathways.inbox import service as inbox
-from pathways.org.models import Employee
+from pathways.org.models import Employee, EmployeeMove
 
 
 def change_role(
@@ -39,6 +39,12 @@ def change_role(
         raise BadRequest("A move can be recorded at most a year ahead.")
     old = session.scalar(select(Role.code).where(Role.id == employee.role_id))
     before = {"role": old, "role_since": employee.role_since.isoformat()}
+    session.add(
+        EmployeeMove(
+            employee_id=employee.id, moved_on=effective_on, source="supervisor", changes="role",
+            from_role_id=employee.role_id, to_role_id=role.id,
+        )
+    )  # fmt: skip
     employee.role_id, employee.role_since = role.id, effective_on
     session.flush()
     audit.record(

@@ -20,6 +20,7 @@ from pathways.competencies import observations
 from pathways.csvfile import csv_response, csv_text
 from pathways.deps import DbSession
 from pathways.errors import AppError
+from pathways.org import history as org_history
 from pathways.org.models import Employee, Site
 from pathways.teams import moves, onboarding, team
 from pathways.teams.common import CSRF, OptionalId, RowId, ShortText, ref, today, visible_employee
@@ -213,6 +214,7 @@ def person_page(
         "observations": notes,
         "observers": observations.observer_names(session, notes),
         "plan": plan,
+        "moves": org_history.history(session, employee.id),
         "progress": onboarding.progress(plan, today()) if plan else None,
         "competencies": observations.competency_choices(session),
         "roles": session.execute(select(Role.code, Role.name).order_by(Role.position)).all(),
