@@ -31,10 +31,10 @@ def history(session: Session, employee_id: int, limit: int = 50) -> list[MoveLin
     role_ids = {i for m in moves for i in (m.from_role_id, m.to_role_id) if i}
     site_ids = {i for m in moves for i in (m.from_site_id, m.to_site_id) if i}
     people_ids = {i for m in moves for i in (m.from_manager_id, m.to_manager_id) if i}
-    roles = dict(session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids))).tuples().all())
-    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids))).tuples().all())
+    roles = dict(session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids))).all())
+    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids))).all())
     people = dict(
-        session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(people_ids))).tuples().all()
+        session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(people_ids))).all()
     )
     lines = []
     for move in moves:

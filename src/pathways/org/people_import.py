@@ -78,9 +78,7 @@ class PeopleReport:
         c = self.counts
         missing = f", {self.missing} missing from the file"
         if self.missing:
-            missing += (
-                " (deactivated)" if self.deactivate_missing else " (kept: use deactivate missing to end them)"
-            )
+            missing += " (deactivated)" if self.deactivate_missing else " (kept: not deactivated)"
         text = (
             f"{self.rows} rows: {c['created']} created, {c['updated']} updated, {c['moved']} moved, "
             f"{c['deactivated']} deactivated, {c['unchanged']} unchanged, {self.rejected} rejected{missing}"
@@ -261,7 +259,7 @@ def _add_accounts(session: Session, created: list[tuple[Change, int]], managers:
     known: dict[str, int | None] = dict(
         session.execute(
             select(func.lower(User.email), User.employee_id).where(func.lower(User.email).in_(emails))
-        )
+        ).all()
     )
     new_rows = []
     for change, employee_id in created:
