@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from pathways.cli import app
 from pathways.config import get_settings
 from pathways.db import Database
-from pathways.cli import app
 from pathways.org.models import Employee
 from tests.conftest import BACKENDS, build_database
 from tests.org.people_files import feed, new_row
