@@ -214,18 +214,19 @@ class _Ids:
 
 
 def _create_sites(session: Session, plan: Plan, ids: _Ids) -> None:
-    for code in plan.new_regions:
-        new_region = Region(code=code, name=code)
-        session.add(new_region)
-        session.flush()
-        ids.regions[code] = new_region.id
-    for code, region in plan.new_sites.items():
-        # The feed names a site by its code; its name, type and city can be set by an admin afterwards.
-        site = Site(code=code, name=code, site_type=SiteType.PATIENT_SERVICE_CENTER.value, city="",
-                    region_id=ids.regions[region])  # fmt: skip
-        session.add(site)
-        session.flush()
-        ids.sites[code] = site.id
+    regions = [Region(code=code, name=code) for code in plan.new_regions]
+    session.add_all(regions)
+    session.flush()
+    ids.regions.update({region.code: region.id for region in regions})
+    # The feed names a site by its code; its name, type and city can be set by an admin afterwards.
+    sites = [
+        Site(code=code, name=code, site_type=SiteType.PATIENT_SERVICE_CENTER.value, city="",
+             region_id=ids.regions[region])
+        for code, region in plan.new_sites.items()
+    ]  # fmt: skip
+    session.add_all(sites)
+    session.flush()
+    ids.sites.update({site.code: site.id for site in sites})
 
 
 def end_access(session: Session, employee_ids: list[int]) -> None:
@@ -280,26 +281,32 @@ def _add_accounts(session: Session, created: list[tuple[Change, int]], managers:
 
 
 def _apply_batch(session: Session, batch: list[Change], ids: _Ids, plan: Plan, today: dt.date) -> None:
-    created: list[tuple[Change, Employee]] = []
-    for change in batch:
-        if change.outcome != Outcome.CREATED:
-            continue
-        person = change.person
-        employee = Employee(
-            employee_number=person.number, name=person.name, email=person.email, role_id=person.role_id,
-            site_id=ids.sites[person.site],
-            manager_id=ids.people.get(person.manager) if person.manager else None,
-            hire_date=person.hired_on, role_since=person.hired_on, status=person.status,
-        )  # fmt: skip
-        session.add(employee)
-        created.append((change, employee))
-    session.flush()
-    for change, employee in created:
-        ids.people[change.person.number] = employee.id
+    created = [change for change in batch if change.outcome == Outcome.CREATED]
+    new_rows = [
+        {
+            "employee_number": change.person.number,
+            "name": change.person.name,
+            "email": change.person.email,
+            "role_id": change.person.role_id,
+            "site_id": ids.sites[change.person.site],
+            "manager_id": ids.people.get(change.person.manager) if change.person.manager else None,
+            "hire_date": change.person.hired_on,
+            "role_since": change.person.hired_on,
+            "status": change.person.status,
+        }
+        for change in created
+    ]
+    if new_rows:
+        new_ids = session.scalars(
+            insert(Employee).returning(Employee.id, sort_by_parameter_order=True), new_rows
+        ).all()
+        for change, employee_id in zip(created, new_ids, strict=True):
+            ids.people[change.person.number] = employee_id
+    # A manager created in this same batch had no id yet when their report's row was made.
     late_managers = [
-        {"id": employee.id, "manager_id": ids.people[change.person.manager]}
-        for change, employee in created
-        if change.person.manager and employee.manager_id is None
+        {"id": ids.people[change.person.number], "manager_id": ids.people[change.person.manager]}
+        for change, row in zip(created, new_rows, strict=True)
+        if change.person.manager and row["manager_id"] is None
     ]
     updates: list[dict[str, Any]] = []
     moves: list[dict[str, Any]] = []
@@ -348,7 +355,7 @@ def _apply_batch(session: Session, batch: list[Change], ids: _Ids, plan: Plan, t
             session.execute(update(User).where(User.employee_id == employee_id).values(email=email))
     end_access(session, ended)
     _restore_access(session, restored)
-    _add_accounts(session, [(change, employee.id) for change, employee in created], plan.managers)
+    _add_accounts(session, [(change, ids.people[change.person.number]) for change in created], plan.managers)
     session.flush()
 
 
