@@ -196,3 +196,23 @@ def test_a_file_that_cannot_be_read_changes_nothing(session: Session) -> None:
     with pytest.raises(PeopleFileError, match="not UTF-8 text: row 2"):
         run(session, feed(new_row("N1")).replace(b"Person", b"Pers\xe9n"))
     assert session.scalar(select(Employee).where(Employee.employee_number == "N1")) is None
+
+
+def test_a_move_a_supervisor_records_joins_the_same_history(session: Session) -> None:
+    from pathways.org.history import history
+    from pathways.teams.moves import change_role
+
+    alice = person(session, "psr_alice")
+    change_role(
+        session,
+        account(session, "sup_carl"),
+        alice,
+        role_code="psr-2",
+        effective_on=TODAY,
+        reason="",
+        today=TODAY,
+    )
+    run(session, feed(row_of(session, person(session, "psr_alice"), status="leave")))
+    lines = history(session, alice.id)
+    assert [line.source for line in lines] == ["HR feed", "recorded by a supervisor"]
+    assert lines[0].what == ["Employment: active → leave"] and lines[1].what == ["Job role: PSR I → PSR II"]
