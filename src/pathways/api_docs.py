@@ -83,6 +83,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/onboarding/{employee_id}/items/{code}/sign-off"): "Sign off an onboarding step",
     ("GET", "/api/v1/bench"): "Who is ready for which role",
     ("GET", "/api/v1/audit"): "Read the audit log",
+    ("POST", "/api/v1/people/import"): "Import people and sites from the HR feed",
 }
 
 
