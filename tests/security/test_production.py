@@ -76,5 +76,5 @@ def test_an_unexpected_error_in_production_shows_no_traceback(production_app: Fa
         redoc = client.get("/redoc")
     assert response.status_code == 500
     assert "secret@db" not in response.text and "Traceback" not in response.text
-    # /docs is the API reference served offline on purpose (api_docs.py); FastAPI's own CDN-loaded pages stay off.
+    # /docs is our offline API reference (api_docs.py); FastAPI's own CDN-loaded pages stay off.
     assert redoc.status_code == 404
