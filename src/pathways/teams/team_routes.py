@@ -204,9 +204,11 @@ def person_page(
 ) -> HTMLResponse:
     employee = visible_employee(session, user, employee_id)
     notes = observations.observations_of(session, [employee.id], limit=20)
-    plan = onboarding.plan_of(session, employee)
+    plan = onboarding.plan_of(session, employee)  # reloads the employee: relationships it skips now raise
+    manager = session.scalar(select(Employee.name).where(Employee.id == employee.manager_id))
     context = {
         "employee": employee,
+        "manager": manager,
         "can_ratings": can_see_ratings(session, user, employee),
         "can_coach": can_coach(session, user, employee),
         "can_move": can_manage_employee(session, user, employee),
