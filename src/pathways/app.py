@@ -17,6 +17,7 @@ from pathways.config import PACKAGE_DIR, Settings, get_settings
 from pathways.db import Database
 from pathways.errors import BUSY, AppError, ServiceBusy, bounded, describe_errors
 from pathways.middleware import BodyLimits, CatchUnexpected, SecurityHeaders, declared_limits
+from pathways.querystring import DropEmptyQueryValues
 from pathways.web import render
 from pathways.xapi import http as xapi_http
 from pathways.xapi.formats import XapiError
@@ -145,7 +146,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     api_docs.describe(app)
     install_error_handlers(app)
-    # Added innermost first: a request meets SecurityHeaders, CatchUnexpected, the session, then BodyLimits.
+    # Added innermost first: a request meets SecurityHeaders, CatchUnexpected, the session, BodyLimits, then
+    # DropEmptyQueryValues just before routing.
+    app.add_middleware(DropEmptyQueryValues)
     app.add_middleware(
         BodyLimits,
         respond=error_response,

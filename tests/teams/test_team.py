@@ -216,3 +216,17 @@ def test_an_employee_who_is_a_manager_without_a_supervisor_account_is_refused(se
     except Forbidden:
         return
     raise AssertionError("a site lead must not list a manager's team through the API")
+
+
+def test_every_sort_link_and_the_csv_link_on_the_team_page_answer(client: TestClient) -> None:
+    # The links carry every filter, set or not (`manager=&site=`): an empty value must mean "not set".
+    import re
+
+    sign_in(client, "sup_carl")
+    page = client.get("/team")
+    links = set(re.findall(r'href="(/team(?:\.csv)?\?[^"]*)"', page.text))
+    assert any("sort=" in link for link in links) and any(link.startswith("/team.csv") for link in links)
+    assert any("manager=&" in link for link in links)
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, (link, response.text[:300])
