@@ -182,7 +182,9 @@ def test_courses_marked_started_are_in_progress_by_default(
     page = client.get("/plans?role=psr-2")
     assert 'value="ZZ-310"' in page.text, "the what-if starts from the learning plan, shown to be changed"
     assert "ZZ-310" in page.text.split("<tbody>")[1].split("</tr>")[0]
-    cleared = client.get("/plans?role=psr-2&started=")
+    # The form says it was sent: its emptied box arrives as no `started` at all, like every empty value.
+    assert '<input type="hidden" name="sent" value="1">' in page.text
+    cleared = client.get("/plans?role=psr-2&started=&sent=1")
     assert "ZZ-310" not in cleared.text.split("<tbody>")[1]
 
 

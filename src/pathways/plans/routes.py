@@ -70,6 +70,7 @@ def plan_page(
     role: Annotated[list[str], Query(max_length=5)] = [],  # noqa: B006 - FastAPI copies defaults
     hours: Annotated[str, Query(max_length=10)] = "3",
     started: Annotated[str | None, Query(max_length=500)] = None,
+    sent: bool = False,
     employee_id: int | None = None,
 ) -> HTMLResponse:
     roles = list(session.scalars(select(Role).order_by(Role.position)))
@@ -84,12 +85,13 @@ def plan_page(
     try:
         employee = whose_plan(session, user, employee_id)
         context["employee"] = employee
-        if started is None:
+        if started is None and not sent:
             # First visit: the courses marked started in the learning plan, shown so they can be changed;
-            # once the form is sent, what it says (even nothing) is what counts.
+            # once the form is sent, what it says (even nothing) is what counts. The form says it was sent
+            # (`sent=1`) because an empty box arrives as no `started` at all (pathways.querystring).
             started = ", ".join(service.started(session, employee))
             context["started"] = started
-        in_progress = [code.strip().upper() for code in started.replace(";", ",").split(",") if code.strip()]
+        in_progress = [code.strip().upper() for code in (started or "").replace(";", ",").split(",") if code.strip()]
         if role:
             context["result"] = service.optimize(session, employee, role, parse_hours(hours), in_progress)
     except BadRequest as exc:
