@@ -1,8 +1,11 @@
 """The learning-plan rules added to auth/permissions.py, as a matrix over the demo accounts."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from pathways.auth.models import User
 from pathways.auth.permissions import (
@@ -14,6 +17,7 @@ from pathways.auth.permissions import (
     visible_employee_ids,
 )
 from pathways.org.models import Employee
+from tests.helpers import sign_in
 from tests.learning_plans.conftest import person, user
 
 ACCOUNTS = ["psr_alice", "lead_bea", "sup_carl", "trainer_tina", "admin_ada", "outsider_dan", "sup_sam"]
@@ -56,3 +60,19 @@ def test_an_account_without_employee_record_sees_nobody_unless_admin(session: Se
     session.flush()
     assert list(session.scalars(visible_employee_ids(ghost))) == []
     assert person(session, "psr_alice").id not in set(session.scalars(visible_employee_ids(ghost)))
+
+
+@pytest.mark.parametrize("who", ACCOUNTS)
+def test_the_learning_page_offers_only_what_its_routes_allow(client: TestClient, who: str) -> None:
+    # A site lead's /learning offered "Assign a course", which answered 403.
+    sign_in(client, who)
+    page = client.get("/learning")
+    assert page.status_code == 200
+    offered = set(re.findall(r'href="(/(?:learning|team|admin)[^"#]*)"', page.text))
+    assert offered, "the page offers nothing to check"
+    for link in offered:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, (who, link)
+    if who == "lead_bea":
+        assert "/learning/assign" not in page.text
+    if who == "sup_carl":
+        assert 'href="/learning/assign"' in page.text

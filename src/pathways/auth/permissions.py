@@ -84,6 +84,11 @@ def can_assign_learning(user: User) -> bool:
     return user.account_role in LEARNING_ASSIGNERS
 
 
+def can_import_completions(user: User) -> bool:
+    """May import an LMS completions file (browser, API): administrators."""
+    return is_admin(user)
+
+
 def can_oversee_learning(user: User) -> bool:
     """May open the team compliance view (for their scope)."""
     return user.account_role in LEARNING_OVERSEERS
@@ -225,3 +230,43 @@ def analytics_employee_ids(session: Session, user: User) -> Select[int]:
         ).scalar_subquery()
         return select(Employee.id).join(Site, Site.id == Employee.site_id).where(Site.region_id == own_region)
     return select(Employee.id).where(Employee.id.in_(reports_of(own)))
+
+
+# ---------------------------------------------------------------- what pages offer (issue 15)
+class Abilities:
+    """The rules above that need no one in particular, as pages ask them (`can.assign_learning`), so a page
+    never offers an action its route would refuse. Rules about a given person stay with the route."""
+
+    def __init__(self, user: User | None) -> None:
+        self._user = user
+
+    def _role(self, *roles: AccountRole) -> bool:
+        return self._user is not None and self._user.account_role in roles
+
+    @property
+    def administer(self) -> bool:
+        return self._user is not None and is_admin(self._user)
+
+    @property
+    def assign_learning(self) -> bool:
+        return self._user is not None and can_assign_learning(self._user)
+
+    @property
+    def oversee_learning(self) -> bool:
+        return self._user is not None and can_oversee_learning(self._user)
+
+    @property
+    def import_completions(self) -> bool:
+        return self._user is not None and can_import_completions(self._user)
+
+    @property
+    def open_team(self) -> bool:
+        return self._user is not None and can_open_team(self._user)
+
+    @property
+    def see_analytics(self) -> bool:
+        return self._user is not None and can_see_analytics(self._user)
+
+    @property
+    def train(self) -> bool:
+        return self._user is not None and can_train(self._user)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pathways.audit import service as audit
 from pathways.auth.models import User
-from pathways.auth.permissions import ensure, is_admin
+from pathways.auth.permissions import can_import_completions, ensure
 from pathways.errors import NotFound, TooLarge
 from pathways.learning.imports import MAX_UPLOAD_BYTES, ImportReport
 from pathways.learning.models import CompletionImport
@@ -21,7 +21,7 @@ __all__ = ["TooLarge", "audit_import", "check_size", "ensure_importer", "get_upl
 
 
 def ensure_importer(user: User) -> None:
-    ensure(is_admin(user), ADMINS_ONLY)
+    ensure(can_import_completions(user), ADMINS_ONLY)
 
 
 def check_size(size: int | None) -> None:

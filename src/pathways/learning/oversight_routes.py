@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
-from pathways.auth.permissions import can_assign_learning
 from pathways.csvfile import csv_response
 from pathways.deps import DbSession
 from pathways.learning import claims, compliance
@@ -51,8 +50,7 @@ def team_page(
     day = today()
     rows = compliance.team_compliance(session, user, day, show=show, sort=sort, order=order)
     context = {"page": compliance.page_of(rows, page), "today": day, "show": show, "sort": sort,
-               "order": order, "shows": compliance.SHOW, "sorts": compliance.SORTS,
-               "can_assign": can_assign_learning(user)}  # fmt: skip
+               "order": order, "shows": compliance.SHOW, "sorts": compliance.SORTS}  # fmt: skip
     return render(request, "learning/team.html", context)
 
 

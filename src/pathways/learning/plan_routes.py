@@ -11,12 +11,7 @@ from sqlalchemy.orm import Session
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
-from pathways.auth.permissions import (
-    can_assign_learning,
-    can_oversee_learning,
-    ensure_can_view_employee,
-    is_admin,
-)
+from pathways.auth.permissions import can_assign_learning, ensure_can_view_employee
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest
 from pathways.learning import assignments, claims, import_jobs, import_uploads, oversight_routes, plan_forms
@@ -82,8 +77,6 @@ def plan_page_for(
         "plan": plan,
         "own": own,
         "can_manage": can_assign_learning(user) and not own,
-        "can_oversee": can_oversee_learning(user),
-        "is_admin": is_admin(user),
         "done": DONE.get(done or ""),
     }
     return render(request, "learning/plan.html", context)
@@ -95,12 +88,7 @@ def my_plan_page(
     request: Request, session: DbSession, user: CurrentUser, done: str | None = None
 ) -> HTMLResponse:
     if user.employee_id is None:
-        context = {
-            "can_oversee": can_oversee_learning(user),
-            "is_admin": is_admin(user),
-            "message": NO_RECORD,
-        }
-        return render(request, "learning/no_plan.html", context)
+        return render(request, "learning/no_plan.html", {"message": NO_RECORD})
     return plan_page_for(request, session, user, own_employee(session, user), done)
 
 
