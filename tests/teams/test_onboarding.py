@@ -196,7 +196,9 @@ def test_onboarding_is_out_of_reach_outside_the_scope(client: TestClient, sessio
     assert client.post("/api/v1/onboarding", json={"employee_id": alice.id}, headers=csrf).status_code == 403
 
 
-def test_the_person_page_opens_for_someone_with_an_onboarding_plan(client: TestClient, session: Session) -> None:
+def test_the_person_page_opens_for_someone_with_an_onboarding_plan(
+    client: TestClient, session: Session
+) -> None:
     # Loading the plan reloads the employee without their manager: the page answered 500 for every new hire.
     alice = person(session, "psr_alice")
     _start(session)

@@ -91,7 +91,9 @@ def plan_page(
             # (`sent=1`) because an empty box arrives as no `started` at all (pathways.querystring).
             started = ", ".join(service.started(session, employee))
             context["started"] = started
-        in_progress = [code.strip().upper() for code in (started or "").replace(";", ",").split(",") if code.strip()]
+        in_progress = [
+            code.strip().upper() for code in (started or "").replace(";", ",").split(",") if code.strip()
+        ]
         if role:
             context["result"] = service.optimize(session, employee, role, parse_hours(hours), in_progress)
     except BadRequest as exc:
