@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.admin.routes import router as admin_router
     from pathways.auth.routes import router as auth_router
     from pathways.careers.routes import router as careers_router
+    from pathways.certifications.routes import router as certifications_router
     from pathways.competencies.routes import router as competencies_router
     from pathways.home.routes import router as home_router
     from pathways.inbox.routes import router as inbox_router
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         practice_router,
         teams_router,
         org_router,
+        certifications_router,
         admin_router,
     )
     for router in routers:

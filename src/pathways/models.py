@@ -3,6 +3,7 @@
 from pathways.audit.models import AuditEntry
 from pathways.auth.models import ApiToken, PasswordResetToken, SignInThrottle, User
 from pathways.careers.models import PathEdge, Role, RoleCompetency
+from pathways.certifications.models import Certification, CertificationKind, CertificationReminder
 from pathways.competencies.models import (
     Competency,
     CompetencyLevel,
@@ -63,6 +64,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CareerTracker",
+    "Certification",
+    "CertificationKind",
+    "CertificationReminder",
     "ChosenCourse",
     "Competency",
     "CompetencyLevel",

@@ -8,6 +8,7 @@ by the route's max_body_size (middleware.BodyLimits).
 """
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import anyio.from_thread
@@ -26,6 +27,8 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 class Upload:
     filename: str
     data: bytes  # at most max_bytes + 1: one byte over tells the caller the file is too large
+    # The form's other text fields (a certificate's dates and number beside its file), CSRF token left out.
+    fields: dict[str, str] = dataclass_field(default_factory=dict)
 
 
 def read_upload(request: Request, max_bytes: int, field: str = "file") -> Upload:
@@ -44,7 +47,8 @@ async def _read_upload(request: Request, max_bytes: int, field: str) -> Upload:
         if not isinstance(file, UploadFile):
             # 422, as FastAPI answers a missing File() parameter: the contract the API had.
             raise AppError(f"{field}: choose a file to upload; the form has none.", 422)
-        return Upload(file.filename or "", await file.read(max_bytes + 1))
+        fields = {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+        return Upload(file.filename or "", await file.read(max_bytes + 1), fields)
     finally:
         await form.close()
 

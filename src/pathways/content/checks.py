@@ -61,6 +61,7 @@ def cross_check(content: Content) -> list[str]:
     competencies = _duplicates(content.competencies, "code", problems)
     courses = _duplicates(content.courses, "code", problems)
     roles = _duplicates(content.roles, "code", problems)
+    kinds = _duplicates(content.certifications, "code", problems)
     _duplicates(content.stories, "slug", problems)
     for course in content.courses:
         problems += _unknown(course, "competencies", course.item.competencies, competencies, "competency")
@@ -70,6 +71,8 @@ def cross_check(content: Content) -> list[str]:
     for role in content.roles:
         problems += _unknown(role, "competencies", role.item.competencies, competencies, "competency")
         problems += _unknown(role, "required_courses", role.item.required_courses, courses, "course")
+        named = [c.kind for c in role.item.certifications if c.kind is not None]
+        problems += _unknown(role, "certifications", named, kinds, "certification kind")
         if role.item.pay.low > role.item.pay.high:
             problems.append(f"{_line(role, 'pay')}: pay.low is above pay.high")
     edges: dict[tuple[str, str], str] = {}

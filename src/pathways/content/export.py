@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from pathways.careers.models import PathEdge, Role, RoleCompetency
+from pathways.certifications.models import CertificationKind
 from pathways.competencies.models import Competency, ProficiencyLevel
 from pathways.learning.models import Course
 from pathways.practice.models import PracticeEvidenceRule
@@ -25,6 +26,7 @@ FILES = (
     "scale.yaml",
     "competencies.yaml",
     "courses.yaml",
+    "certifications.yaml",
     "roles.yaml",
     "paths.yaml",
     "stories.yaml",
@@ -98,7 +100,12 @@ def role_item(r: Role) -> dict[str, Any]:
         "settings": list(r.settings),
         "education": list(r.education),
         "certifications": [
-            {"name": c["name"], "required": bool(c.get("required"))} for c in r.certifications
+            {
+                "name": c["name"],
+                **({"kind": c["kind"]} if c.get("kind") else {}),
+                "required": bool(c.get("required")),
+            }
+            for c in r.certifications
         ],
         "pay": {
             "low": r.pay_low,
@@ -207,11 +214,30 @@ def practice_items(session: Session) -> list[dict[str, Any]]:
     return [{"competency": c, "cases": n, "case_types": t, "why": why} for c, n, t, why in rows]
 
 
+def certification_kind_items(session: Session) -> list[dict[str, Any]]:
+    kinds = session.scalars(
+        select(CertificationKind).order_by(CertificationKind.position, CertificationKind.id)
+    )
+    return [
+        {
+            "code": k.code,
+            "name": k.name,
+            "summary": k.summary,
+            "issuing_bodies": list(k.issuing_bodies),
+            "renewal_months": k.renewal_months,
+            "renewal_source": k.renewal_source,
+            "required_by_law": [dict(law) for law in k.required_by_law],
+        }
+        for k in kinds
+    ]
+
+
 def framework(session: Session) -> Data:
     return {
         "scale.yaml": scale_items(session),
         "competencies.yaml": [competency_item(c) for c in competencies(session)],
         "courses.yaml": [course_item(c) for c in courses(session)],
+        "certifications.yaml": certification_kind_items(session),
         "roles.yaml": [role_item(r) for r in roles(session)],
         "paths.yaml": [path_item(e) for e in edges(session)],
         "stories.yaml": [story_item(s) for s in stories(session)],

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import PathEdge, Role, RoleCompetency
+from pathways.certifications.models import CertificationKind
 from pathways.competencies.models import Competency, CompetencyLevel, ProficiencyLevel
 from pathways.content.reader import Content, read_content
 from pathways.content.schemas import CourseItem
@@ -153,7 +154,7 @@ def _load_roles(
             "responsibilities": item.responsibilities,
             "settings": item.settings,
             "education": item.education,
-            "certifications": [c.model_dump() for c in item.certifications],
+            "certifications": [c.model_dump(exclude_none=True) for c in item.certifications],
             "pay_low": item.pay.low,
             "pay_high": item.pay.high,
             "pay_currency": item.pay.currency,
@@ -185,6 +186,26 @@ def _load_roles(
         report.count("roles", created, changed)
     session.flush()
     return existing
+
+
+def _load_certification_kinds(session: Session, content: Content, report: LoadReport) -> None:
+    existing = {k.code: k for k in session.scalars(select(CertificationKind))}
+    for position, located in enumerate(content.certifications):
+        item = located.item
+        created = item.code not in existing
+        kind = existing.get(item.code) or CertificationKind(code=item.code)
+        session.add(kind)
+        values = {
+            "name": item.name,
+            "summary": item.summary,
+            "issuing_bodies": item.issuing_bodies,
+            "renewal_months": item.renewal_months,
+            "renewal_source": item.renewal_source,
+            "required_by_law": [law.model_dump() for law in item.required_by_law],
+            "position": position,
+        }
+        report.count("certification kinds", created, assign(kind, values))
+    session.flush()
 
 
 def _load_paths(session: Session, content: Content, roles: dict[str, Role], report: LoadReport) -> None:
@@ -271,6 +292,7 @@ def load_content(session: Session, directory: Path) -> LoadReport:
     _load_scale(session, content, report)
     competencies = _load_competencies(session, content, report)
     courses = _load_courses(session, content, competencies, report)
+    _load_certification_kinds(session, content, report)
     roles = _load_roles(session, content, competencies, courses, report)
     _load_paths(session, content, roles, report)
     _load_stories(session, content, roles, courses, report)

@@ -9,6 +9,7 @@ import yaml.reader
 from pydantic import BaseModel, ValidationError
 
 from pathways.content.schemas import (
+    CertificationKindItem,
     CompetencyItem,
     CourseItem,
     OnboardingTemplateItem,
@@ -24,6 +25,7 @@ FILES: dict[str, type[BaseModel]] = {
     "scale.yaml": ScaleLevel,
     "competencies.yaml": CompetencyItem,
     "courses.yaml": CourseItem,
+    "certifications.yaml": CertificationKindItem,
     "roles.yaml": RoleItem,
     "paths.yaml": PathItem,
     "stories.yaml": StoryItem,
@@ -76,6 +78,7 @@ class Content:
     scale: list[Located[ScaleLevel]] = field(default_factory=list)
     competencies: list[Located[CompetencyItem]] = field(default_factory=list)
     courses: list[Located[CourseItem]] = field(default_factory=list)
+    certifications: list[Located[CertificationKindItem]] = field(default_factory=list)
     roles: list[Located[RoleItem]] = field(default_factory=list)
     paths: list[Located[PathItem]] = field(default_factory=list)
     stories: list[Located[StoryItem]] = field(default_factory=list)

@@ -45,7 +45,25 @@ class CompetencyItem(Item):
 
 class Certification(Item):
     name: str = Field(min_length=1)
+    # The kind in certifications.yaml: a person's verified, unexpired certificate of it meets the requirement.
+    kind: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
     required: bool
+
+
+class LegalRequirement(Item):
+    where: str = Field(min_length=1, max_length=120)
+    note: str = Field(min_length=1, max_length=600)
+    source: str = Field(min_length=1, max_length=300)
+
+
+class CertificationKindItem(Item):
+    code: str = Slug
+    name: str = Field(min_length=1, max_length=160)
+    summary: str = Field(min_length=1)
+    issuing_bodies: list[str] = Field(min_length=1, max_length=20)
+    renewal_months: int = Field(ge=1, le=120)
+    renewal_source: str = Field(min_length=1, max_length=300)
+    required_by_law: list[LegalRequirement] = []
 
 
 class Pay(Item):

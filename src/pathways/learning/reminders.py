@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from pathways import leases
 from pathways.auth.models import User
+from pathways.certifications import reminders as certification_reminders
 from pathways.db import Database, begin_reading
 from pathways.inbox import service as inbox
 from pathways.learning import requirements as rules
@@ -42,11 +43,15 @@ class ReminderCounts:
     overdue: int = 0
     messages: int = 0
     expiring: int = 0
+    certifications: int = 0  # certification expiry reminders (certifications.reminders)
 
     def summary(self) -> str:
+        certifications = (
+            f" {self.certifications} certification expiry reminders." if self.certifications else ""
+        )
         return (
             f"{self.due_soon} due-soon, {self.expiring} expiring and {self.overdue} overdue reminders, "
-            f"in {self.messages} inbox messages."
+            f"in {self.messages} inbox messages.{certifications}"
         )
 
 
@@ -196,6 +201,7 @@ def remind_once(database: Database, today: dt.date) -> ReminderCounts | None:
         with database.writer_session() as session:
             begin_reading(session)
             counts = notify_due(session, today, checkpoint=session.commit)
+            counts.certifications = certification_reminders.notify_due(session, today)
             session.commit()
         return counts
 

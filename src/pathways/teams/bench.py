@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import PathEdge, Role
+from pathways.certifications import service as certifications
 from pathways.competencies.evidence import Completed, completed_for_many, levels_for_many
 from pathways.errors import AppError, NotFound, shown
 from pathways.org.models import Employee, Region, Site
@@ -59,6 +60,7 @@ class Candidate:
     ready_on: dt.date | None
     hours: float
     bucket: str
+    missing_certifications: tuple[str, ...] = ()
 
 
 @dataclass
@@ -180,6 +182,7 @@ def build_bench(
     # course never overrules a manager's later, lower rating.
     levels = levels_for_many(session, ids, codes)
     completed = completed_for_many(session, ids, code_of, today)
+    held = certifications.standings(session, ids, today)
 
     pairs = [(p, t) for p in people for t in targets if _is_candidate(p, t, edges, tracking)]
     if method == "auto":
@@ -199,6 +202,8 @@ def build_bench(
             estimate = readiness.exact(catalog, planner_target, own, done, today)
         else:
             estimate = estimator.estimate(planner_target, own, done)
+        missing = certifications.missing_required(target.certifications, held.get(person[0], {}))
+        estimate = readiness.with_certifications(estimate, missing)
         results[target.code].append(_candidate(person, target, edges, tracking, estimate, today))
     roles = [_role_bench(t, results[t.code]) for t in targets]
     return Bench(method, METHOD_TEXT[method], today, region or None, roles)
@@ -233,6 +238,7 @@ def _candidate(
         ready_on=estimate.ready_on,
         hours=round(estimate.minutes / 60, 2),
         bucket=bucket_of(estimate.ready_on, today),
+        missing_certifications=estimate.missing_certifications,
     )
 
 

@@ -9,7 +9,7 @@ it (prerequisites included) and costs microseconds. Nothing is cached: the web t
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,9 +29,20 @@ EXACT_TIME_LIMIT_S = 0.5  # per person; the plan falls back to the greedy one if
 
 @dataclass(frozen=True)
 class Estimate:
-    ready_on: dt.date | None  # None: some gap no course in the catalogue closes
+    ready_on: (
+        dt.date | None
+    )  # None: some gap no course in the catalogue closes, or a certification is missing
     minutes: int  # course time still to do
     courses: tuple[str, ...]
+    missing_certifications: tuple[str, ...] = ()  # required, with no verified and unexpired certificate
+
+
+def with_certifications(estimate: Estimate, missing: Sequence[str]) -> Estimate:
+    """A role's required certification (certifications.service.missing_required) is no course the planner
+    can date: without a verified, unexpired certificate the person is not ready, whatever the courses say."""
+    if not missing:
+        return estimate
+    return Estimate(None, estimate.minutes, estimate.courses, tuple(missing))
 
 
 def catalog(session: Session) -> tuple[dict[str, planning.Course], dict[int, str]]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.careers.models import PathEdge
+from pathways.certifications import service as certification_rules
 from pathways.competencies import evidence
 from pathways.competencies.evidence import CurrentLevel, Evidence
 from pathways.trackers.models import CareerTracker
@@ -94,8 +95,10 @@ class TimeInRole:
 class CertificationStatus:
     name: str
     required: bool
-    held: bool
+    held: bool  # for a kind: a verified, unexpired certificate (certifications.service); else ticked
     verified: bool
+    kind: str | None = None  # recorded on the certifications page, not ticked on the tracker
+    status: str = ""  # the kind's standing: valid, awaiting verification, expired, or "" (none)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class EmployeeRecord:
     typical_months: dict[int, int]
     current_role: str
     sources: dict[str, str] = field(default_factory=dict)  # competency code -> where its level comes from
+    certifications: dict[str, certification_rules.Standing] = field(default_factory=dict)  # by kind code
 
 
 def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
@@ -190,6 +194,9 @@ def employee_record(session: Session, tracker: CareerTracker) -> EmployeeRecord:
         typical_months=typical_months_from(session, employee.role_id),
         current_role=employee.role.name,
         sources=level_sources(record),
+        certifications=certification_rules.standings(session, [employee.id], dt.date.today()).get(
+            employee.id, {}
+        ),
     )
 
 
@@ -223,19 +230,23 @@ def analyse(tracker: CareerTracker, record: EmployeeRecord, today: dt.date | Non
         months=months_between(tracker.employee.role_since, today or dt.date.today()),
         typical_months=record.typical_months.get(role.id),
     )
-    held = {c.name: c for c in tracker.certifications}
-    certifications = [
-        CertificationStatus(
-            name=str(item["name"]),
-            required=bool(item.get("required")),
-            held=item["name"] in held,
-            verified=item["name"] in held and held[item["name"]].verified_at is not None,
-        )
-        for item in role.certifications
-    ]
+    certification_statuses = [_certification_status(item, tracker, record) for item in role.certifications]
     planned = {item.course_id: item.quarter for item in tracker.courses}
     required_courses = [
         RequiredCourse(c.id, c.code, c.title, c.code in record.completed, planned.get(c.id))
         for c in role.required_courses
     ]
-    return GapAnalysis(competencies, readiness, time_in_role, certifications, required_courses)
+    return GapAnalysis(competencies, readiness, time_in_role, certification_statuses, required_courses)
+
+
+def _certification_status(
+    item: dict[str, object], tracker: CareerTracker, record: EmployeeRecord
+) -> CertificationStatus:
+    name, required, kind = str(item["name"]), bool(item.get("required")), item.get("kind")
+    if isinstance(kind, str):
+        # The one rule readiness uses everywhere: met only by a verified certificate that has not expired.
+        met = not certification_rules.missing_required([{**item, "required": True}], record.certifications)
+        standing = record.certifications.get(kind)
+        return CertificationStatus(name, required, met, met, kind, standing.status if standing else "")
+    ticked = next((c for c in tracker.certifications if c.name == name), None)
+    return CertificationStatus(name, required, ticked is not None, bool(ticked and ticked.verified_at))

@@ -324,6 +324,7 @@ def set_certifications_held(
     unknown = [name for name in names if name not in known]
     if unknown:
         raise BadRequest(f"{tracker.role.name} lists no certification called {shown(unknown[0])}.")
+    _refuse_recorded_kinds(tracker, names)
     wanted = set(names)
     held = {c.name for c in tracker.certifications}
     for cert in [c for c in tracker.certifications if c.name not in wanted]:
@@ -335,7 +336,20 @@ def set_certifications_held(
         session.flush()
 
 
+def _refuse_recorded_kinds(tracker: CareerTracker, names: list[str]) -> None:
+    # A certification of a kind is held by a certificate on the certifications page, verified there; a tick
+    # here would say nothing readiness could use.
+    recorded = {str(item["name"]) for item in tracker.role.certifications if item.get("kind")}
+    for name in names:
+        if name in recorded:
+            raise BadRequest(
+                f"{shown(name)} is held by adding the certificate on the certifications page "
+                "(/certifications), where a supervisor verifies it; it is not ticked here."
+            )
+
+
 def verify_certification(session: Session, tracker: CareerTracker, name: str, user: User) -> None:
+    _refuse_recorded_kinds(tracker, [name])
     cert = next((c for c in tracker.certifications if c.name == name), None)
     if cert is None:
         raise BadRequest(
