@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.app import create_app
+from pathways.certifications.models import Certification
 from pathways.org.models import Employee
 from pathways.stories.models import Story
 from tests.helpers import page_csrf, sign_in
@@ -61,6 +62,8 @@ def routes() -> list[tuple[str, str]]:
 def samples(session: Session) -> dict[str, str]:
     alice = session.scalar(select(Employee.id).where(Employee.email == "psr_alice@pathways.example"))
     story = session.scalar(select(Story.slug).order_by(Story.slug))
+    # Alice's demo certificate, waiting for verification: her supervisor may verify it, Dan may not see it.
+    certificate = session.scalar(select(Certification.id).where(Certification.employee_id == alice))
     return {
         "code": "psr-2",
         "slug": str(story),
@@ -80,6 +83,7 @@ def samples(session: Session) -> dict[str, str]:
         "name": "20261204T000000-none.eml",
         "rejection_id": "1",
         "rest": "no-such-resource",
+        "certification_id": str(certificate),
     }
 
 
@@ -149,3 +153,33 @@ def test_employee_scoped_routes_refuse_people_outside_the_scope(client: TestClie
         for method, path, body in checks:
             status = client.request(method, path, json=body, headers={"X-CSRF-Token": csrf}).status_code
             assert (status == 200) if allowed else (status in (403, 404)), (account, method, path, status)
+
+
+# Routes about one certificate: its holder's scope decides, as for the routes naming an employee.
+CERTIFICATE_SCOPED = [(m, p) for m, p in ROUTES if "{certification_id}" in p]
+
+
+def test_certificate_routes_refuse_people_outside_the_holders_scope(
+    client: TestClient, session: Session
+) -> None:
+    values = samples(session)
+    assert len(CERTIFICATE_SCOPED) >= 5
+    for account in ("outsider_dan", "lead_bea", "trainer_tina"):
+        client.cookies.clear()
+        sign_in(client, account)
+        csrf = page_csrf(client, "/")
+        for method, path in CERTIFICATE_SCOPED:
+            body = {"reason": "Not legible."} if path.startswith("/api/") and method == "POST" else None
+            headers = {"X-CSRF-Token": csrf}
+            url = fill(path, values)
+            status = client.request(
+                method, url, json=body, headers=headers, follow_redirects=False
+            ).status_code
+            if method == "GET" and account != "outsider_dan":
+                assert status == 200, (account, method, path, status)  # in scope: may see, not verify
+            else:
+                assert status == 403, (account, method, path, status)
+    client.cookies.clear()
+    sign_in(client, "sup_carl")
+    file = client.get(fill("/certifications/{certification_id}/file", values))
+    assert file.status_code == 200 and file.headers["content-type"] == "image/png"

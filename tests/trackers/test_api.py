@@ -53,7 +53,7 @@ def test_patch_replaces_plan_goals_and_notes(client: TestClient) -> None:
         "plan": [{"course": "REV-201", "quarter": "2027-Q1"}, {"course": "ehr-201", "quarter": "2027Q2"}],
         "goals": [{"text": "Shadow Bea", "target_date": "2027-02-01"}],
         "notes": "Ask about Saturdays.",
-        "certifications_held": ["Basic Life Support (CPR) certification"],
+        "certifications_held": [],
     }
     response = client.patch(url, json=body, headers=headers)
     assert response.status_code == 200, response.text
@@ -63,7 +63,11 @@ def test_patch_replaces_plan_goals_and_notes(client: TestClient) -> None:
         ("EHR-201", "2027-Q2", "not started"),
     ]
     assert patched["goals"][0]["text"] == "Shadow Bea" and patched["notes"] == "Ask about Saturdays."
-    assert any(c["held"] for c in patched["certifications"])
+    # Every certification the role names is of a kind, held only through a verified certificate.
+    assert patched["certifications"] and not any(c["held"] for c in patched["certifications"])
+    ticked = {"certifications_held": ["Basic Life Support (CPR) certification"]}
+    refused = client.patch(url, json=ticked, headers=headers)
+    assert refused.status_code == 400 and "certifications page" in refused.json()["detail"]
     stale = client.patch(url, json={"revision": 1, "notes": "x"}, headers=headers)
     assert stale.status_code == 409 and "changed since you read it" in stale.json()["detail"]
     unknown = client.patch(url, json={"plan": [{"course": "NOPE-1", "quarter": "2027-Q1"}]}, headers=headers)

@@ -29,8 +29,8 @@ def _due(expires_on: dt.date, today: dt.date) -> int | None:
     return min(windows) if windows else None
 
 
-def notify_due(session: Session, today: dt.date) -> int:
-    """Send the reminders due today; returns how many. The caller's transaction holds them."""
+def notify_due(session: Session, today: dt.date) -> tuple[int, int]:
+    """Send the reminders due today: (reminders, inbox messages). The caller's transaction holds them."""
     horizon = today + dt.timedelta(days=max(DAYS_AHEAD))
     rows = session.execute(
         select(
@@ -57,7 +57,7 @@ def notify_due(session: Session, today: dt.date) -> int:
         and (days := _due(expires_on, today)) is not None
     ]
     if not due:
-        return 0
+        return 0, 0
     sent = set(
         session.execute(
             select(CertificationReminder.certification_id, CertificationReminder.days_ahead).where(
@@ -67,7 +67,7 @@ def notify_due(session: Session, today: dt.date) -> int:
     )
     fresh = [d for d in due if (d[0], d[4]) not in sent]
     if not fresh:
-        return 0
+        return 0, 0
     accounts = {
         employee_id: Recipient(user_id, email, name, preference, active)
         for employee_id, user_id, email, name, preference, active in session.execute(
@@ -90,4 +90,4 @@ def notify_due(session: Session, today: dt.date) -> int:
     ]
     inbox.notify_users(session, notes)
     session.flush()
-    return len(fresh)
+    return len(fresh), len(notes)

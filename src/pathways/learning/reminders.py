@@ -201,7 +201,8 @@ def remind_once(database: Database, today: dt.date) -> ReminderCounts | None:
         with database.writer_session() as session:
             begin_reading(session)
             counts = notify_due(session, today, checkpoint=session.commit)
-            counts.certifications = certification_reminders.notify_due(session, today)
+            counts.certifications, messages = certification_reminders.notify_due(session, today)
+            counts.messages += messages
             session.commit()
         return counts
 
