@@ -14,6 +14,8 @@ SUPERVISOR_PAGES = [
     "/team/onboarding",
     "/team/bench",
     "/team/analytics",
+    "/team/certifications",
+    "/certifications",
     "/ratings",
     "/stories/new",
     "/stories/mine",

@@ -40,7 +40,8 @@ def test_exact_readiness_is_the_planners_readiness_date(session: Session) -> Non
         employee = session.get(Employee, candidate.employee_id)
         assert employee is not None
         planned = plans_service.optimize(session, employee, ["psr-2-site-lead"], Decimal(3), [], TODAY)
-        # The courses' date, unless a required certification has no verified certificate (tests/certifications).
+        # The courses' date, unless a required certification has no verified certificate
+        # (tests/certifications).
         expected = None if candidate.missing_certifications else planned.readiness_date
         assert candidate.ready_on == expected, candidate.name
         assert candidate.hours == pytest.approx(planned.total_hours)
