@@ -1,7 +1,7 @@
 """certifications people hold: the kinds content names, each person's records and files, expiry reminders
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
