@@ -1,27 +1,48 @@
 """Team analytics: the competency heat map, the readiness distribution and required-learning compliance
-over the last twelve months, for the viewer's analytics scope (permissions.analytics_employee_ids)."""
+over the last twelve months, for the viewer's analytics scope (permissions.analytics_employee_ids).
+
+Every figure is aggregated in the database, in a fixed number of statements whatever the scope: a region holds
+12,500 people and a million completions, which a loop over rows in Python takes seconds to fold. SQL returns
+sums and counts per chart cell; Python only divides and rounds them, so the figures are exactly those of the
+plain definition (tests/teams/analytics_reference.py, which the tests hold this module equal to).
+
+The current level of a competency follows the one rule (competencies.evidence.decide): the latest manager
+rating where there is one, else the highest level evidenced by observations, other evidence records and the
+levels of completed courses that build it, else 0.
+"""
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    distinct,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Subquery
 
-from pathways.careers.models import Role, RoleCompetency
-from pathways.competencies.evidence import levels_for_many
-from pathways.competencies.models import Competency
+from pathways.careers.models import Role, RoleCompetency, role_required_courses
+from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.errors import AppError, NotFound, shown
 from pathways.learning import requirements as rules
-from pathways.learning.models import Completion, Course
+from pathways.learning.models import Assignment, Completion, Course, course_competencies
 from pathways.org.models import Employee, Region, Site
 from pathways.teams.scope import Ids
 from pathways.trackers.gaps import Readiness
 from pathways.trackers.models import CareerTracker
 
-MAX_PEOPLE = 15000  # a region at organisation scale; a few seconds on SQLite
+MAX_PEOPLE = 15000  # one row per person past this many is not a chart: choose a region or a site
 # The heat map shows one row per person up to this many people, then one per site up to SITE_ROWS sites,
 # then one per role: past that a chart stops being readable.
 PERSON_ROWS = 60
@@ -96,167 +117,271 @@ def _next_month(first: dt.date) -> dt.date:
     return (first + dt.timedelta(days=32)).replace(day=1)
 
 
-def build(session: Session, ids: Select[Any], today: dt.date, group: str = "auto") -> Analytics:
+def build(session: Session, ids: Ids, today: dt.date, group: str = "auto") -> Analytics:
     if group not in GROUPS:
         raise InvalidAnalyticsQuery(f"Unknown group {shown(group)}. Choose one of: {', '.join(GROUPS)}.")
-    people = session.execute(
-        select(Employee.id, Employee.name, Employee.role_id, Role.name, Site.name)
-        .join(Role, Role.id == Employee.role_id)
+    in_scope = Employee.id.in_(ids)
+    people, site_names = session.execute(
+        select(func.count(), func.count(distinct(Site.name)))
+        .select_from(Employee)
         .join(Site, Site.id == Employee.site_id)
-        .where(Employee.id.in_(ids))
-        .order_by(Employee.name, Employee.id)
-        .limit(MAX_PEOPLE + 1)
-    ).all()
-    if len(people) > MAX_PEOPLE:
+        .where(in_scope)
+    ).one()
+    if group == "auto":
+        group = "person" if people <= PERSON_ROWS else "site" if site_names <= SITE_ROWS else "role"
+    if group == "person" and people > MAX_PEOPLE:
         raise InvalidAnalyticsQuery(
             f"More than {MAX_PEOPLE:,} people are in scope; choose a region or a site to narrow them."
         )
-    person_ids = [p[0] for p in people]
-    trackers = session.execute(
-        select(CareerTracker.employee_id, CareerTracker.role_id).where(
-            CareerTracker.employee_id.in_(person_ids)
-        )
-    ).all()
-    role_ids = {p[2] for p in people} | {t[1] for t in trackers}
-    needs: dict[int, dict[str, int]] = defaultdict(dict)
-    columns: dict[str, tuple[int, str]] = {}
-    for role_id, code, name, position, level in session.execute(
-        select(
-            RoleCompetency.role_id,
-            Competency.code,
-            Competency.name,
-            Competency.position,
-            RoleCompetency.level,
-        )
-        .join(Competency, Competency.id == RoleCompetency.competency_id)
-        .where(RoleCompetency.role_id.in_(role_ids))
-    ):
-        needs[role_id][code] = level
-        if role_id in {p[2] for p in people}:
-            columns[code] = (position, name)
-    levels = levels_for_many(session, person_ids, {c for n in needs.values() for c in n})
-    current = {e: {c: lv.level for c, lv in mine.items()} for e, mine in levels.items()}
-    ordered = sorted(columns.items(), key=lambda item: (item[1][0], item[0]))
-    heat = _heat(people, needs, current, [(code, name) for code, (_, name) in ordered], group)
+    trackers = session.scalar(select(func.count(CareerTracker.id)).where(CareerTracker.employee_id.in_(ids)))
     return Analytics(
-        people=len(people),
-        heat=heat,
-        readiness=_distribution(trackers, needs, current),
-        trackers=len(trackers),
-        compliance=compliance(session, person_ids, today),
+        people=people,
+        heat=_heat(session, ids, group),
+        readiness=_distribution(session, ids),
+        trackers=trackers or 0,
+        compliance=compliance(session, ids, today),
     )
 
 
-def _heat(
-    people: Sequence[Any],
-    needs: dict[int, dict[str, int]],
-    current: dict[int, dict[str, int]],
-    columns: list[tuple[str, str]],
-    group: str,
-) -> HeatMap:
-    if group == "auto":
-        sites = {row[4] for row in people}
-        group = "person" if len(people) <= PERSON_ROWS else "site" if len(sites) <= SITE_ROWS else "role"
-    sums: dict[object, list[list[int]]] = {}
-    labels: dict[object, str] = {}
-    counts: dict[object, int] = defaultdict(int)
-    for employee_id, name, role_id, role_name, site_name in people:
-        key = {"person": employee_id, "site": site_name, "role": role_name}[group]
-        labels[key] = f"{name} ({role_name})" if group == "person" else str(key)
-        cells = sums.setdefault(key, [[] for _ in columns])
-        counts[key] += 1
-        mine = current.get(employee_id, {})
-        for index, (code, _name) in enumerate(columns):
-            required = needs[role_id].get(code)
-            if required is not None:
-                cells[index].append(max(required - mine.get(code, 0), 0))
-    rows = [
-        HeatRow(labels[key], counts[key], [round(sum(c) / len(c), 1) if c else None for c in cells])
-        for key, cells in sums.items()
+# ---------------------------------------------------------------- current levels, as SQL
+
+
+def _current_level(ids: Ids, employee: Any, competency: Any) -> tuple[ColumnElement[int], list[Subquery]]:
+    """The current level of (employee, competency) columns of an outer query, and the two subqueries to
+    left-join for it: the highest evidenced level and the latest manager rating, for the people in `ids`."""
+    course_levels = (
+        select(course_competencies.c.course_id, course_competencies.c.competency_id, Course.level)
+        .join(Course, Course.id == course_competencies.c.course_id)
+        .subquery("course_levels")
+    )
+    shown_at = union_all(
+        select(Observation.employee_id, Observation.competency_id, Observation.level).where(
+            Observation.employee_id.in_(ids)
+        ),
+        select(EvidenceRecord.employee_id, EvidenceRecord.competency_id, EvidenceRecord.level).where(
+            EvidenceRecord.employee_id.in_(ids)
+        ),
+        select(Completion.employee_id, course_levels.c.competency_id, course_levels.c.level)
+        .join(course_levels, course_levels.c.course_id == Completion.course_id)
+        .where(Completion.employee_id.in_(ids)),
+    ).subquery("shown_at")
+    evidenced = (
+        select(shown_at.c.employee_id, shown_at.c.competency_id, func.max(shown_at.c.level).label("level"))
+        .group_by(shown_at.c.employee_id, shown_at.c.competency_id)
+        .subquery("evidenced")
+    )
+    ranked = (
+        select(
+            CompetencyRating.employee_id,
+            CompetencyRating.competency_id,
+            CompetencyRating.level,
+            func.row_number()
+            .over(
+                partition_by=(CompetencyRating.employee_id, CompetencyRating.competency_id),
+                order_by=(CompetencyRating.rated_at.desc(), CompetencyRating.id.desc()),
+            )
+            .label("latest"),
+        )
+        .where(CompetencyRating.employee_id.in_(ids), CompetencyRating.kind == "manager")
+        .subquery("ranked")
+    )
+    rated = select(ranked.c.employee_id, ranked.c.competency_id, ranked.c.level).where(ranked.c.latest == 1)
+    rated_sub = rated.subquery("rated")
+    level = func.coalesce(rated_sub.c.level, evidenced.c.level, 0)
+    joins = [
+        (evidenced, and_(evidenced.c.employee_id == employee, evidenced.c.competency_id == competency)),
+        (rated_sub, and_(rated_sub.c.employee_id == employee, rated_sub.c.competency_id == competency)),
     ]
+    return level, joins  # type: ignore[return-value]
+
+
+def _with_levels(query: Select[Any], joins: Any) -> Select[Any]:
+    for subquery, on in joins:
+        query = query.outerjoin(subquery, on)
+    return query
+
+
+# ---------------------------------------------------------------- the heat map
+
+
+def _heat(session: Session, ids: Ids, group: str) -> HeatMap:
+    in_scope = Employee.id.in_(ids)
+    required = select(RoleCompetency.competency_id).where(
+        RoleCompetency.role_id.in_(select(Employee.role_id).where(in_scope))
+    )
+    found = session.execute(
+        select(Competency.id, Competency.code, Competency.name, Competency.position).where(
+            Competency.id.in_(required)
+        )
+    ).all()
+    found.sort(key=lambda c: (c.position, c.code))
+    columns = [(c.code, c.name) for c in found]
+    index = {c.id: n for n, c in enumerate(found)}
+
+    key: Any = {"person": Employee.id, "site": Site.name, "role": Role.name}[group]
+    groups = (
+        select(key, Employee.name, Role.name, func.count())
+        .select_from(Employee)
+        .join(Role, Role.id == Employee.role_id)
+        .join(Site, Site.id == Employee.site_id)
+        .where(in_scope)
+        .group_by(key, Employee.name, Role.name)
+        if group == "person"
+        else select(key, key, key, func.count())
+        .select_from(Employee)
+        .join(Role, Role.id == Employee.role_id)
+        .join(Site, Site.id == Employee.site_id)
+        .where(in_scope)
+        .group_by(key)
+    )
+    if group == "person":
+        groups = groups.order_by(Employee.name, Employee.id)
+    labels: dict[Any, tuple[str, int]] = {}
+    for row_key, name, role_name, count in session.execute(groups):
+        labels[row_key] = (f"{name} ({role_name})" if group == "person" else str(row_key), count)
+
+    level, joins = _current_level(ids, Employee.id, RoleCompetency.competency_id)
+    gap = case((RoleCompetency.level > level, RoleCompetency.level - level), else_=0)
+    cells = _with_levels(
+        select(key, RoleCompetency.competency_id, func.sum(gap), func.count())
+        .select_from(Employee)
+        .join(RoleCompetency, RoleCompetency.role_id == Employee.role_id)
+        .join(Role, Role.id == Employee.role_id)
+        .join(Site, Site.id == Employee.site_id),
+        joins,
+    ).where(in_scope)
+    sums: dict[Any, list[float | None]] = {k: [None] * len(columns) for k in labels}
+    for row_key, competency_id, total, count in session.execute(
+        cells.group_by(key, RoleCompetency.competency_id)
+    ):
+        if count:
+            sums[row_key][index[competency_id]] = round(int(total) / count, 1)
+    rows = [HeatRow(label, count, sums[k]) for k, (label, count) in labels.items()]
     if group != "person":
         rows.sort(key=lambda r: r.label)
     return HeatMap(group, columns, rows)
 
 
-def _distribution(
-    trackers: Sequence[Any], needs: dict[int, dict[str, int]], current: dict[int, dict[str, int]]
-) -> list[tuple[str, int]]:
+# ---------------------------------------------------------------- readiness toward tracked roles
+
+
+def _distribution(session: Session, ids: Ids) -> list[tuple[str, int]]:
+    tracked = select(CareerTracker.employee_id).where(CareerTracker.employee_id.in_(ids))
+    level, joins = _current_level(tracked, CareerTracker.employee_id, RoleCompetency.competency_id)
+    reached = case((level < RoleCompetency.level, level), else_=RoleCompetency.level)
+    per_tracker = (
+        _with_levels(
+            select(
+                func.coalesce(func.sum(reached), 0).label("reached"),
+                func.coalesce(func.sum(RoleCompetency.level), 0).label("required"),
+            )
+            .select_from(CareerTracker)
+            .outerjoin(RoleCompetency, RoleCompetency.role_id == CareerTracker.role_id),
+            joins,
+        )
+        .where(CareerTracker.employee_id.in_(ids))
+        .group_by(CareerTracker.id)
+        .subquery("per_tracker")
+    )
     counts = [0] * len(BINS)
-    for employee_id, role_id in trackers:
-        mine = current.get(employee_id, {})
-        wanted = needs.get(role_id, {})
-        percent = Readiness(
-            reached=sum(min(mine.get(c, 0), level) for c, level in wanted.items()),
-            required=sum(wanted.values()),
-            met=sum(1 for c, level in wanted.items() if mine.get(c, 0) >= level),
-            count=len(wanted),
-        ).percent
-        index = next(i for i, (low, high) in enumerate(BINS) if low <= percent <= high)
-        counts[index] += 1
+    for got, wanted, trackers in session.execute(
+        select(per_tracker.c.reached, per_tracker.c.required, func.count()).group_by(
+            per_tracker.c.reached, per_tracker.c.required
+        )
+    ):
+        percent = Readiness(reached=int(got), required=int(wanted), met=0, count=0).percent
+        counts[next(i for i, (low, high) in enumerate(BINS) if low <= percent <= high)] += trackers
     return [
         (f"{low}\N{EN DASH}{high} %" if low != high else f"{low} %", n)
         for (low, high), n in zip(BINS, counts, strict=True)
     ]
 
 
-def compliance(session: Session, person_ids: list[int], today: dt.date) -> list[MonthCompliance]:
+# ---------------------------------------------------------------- compliance by month
+
+
+def _expiry_cutoff(end: dt.date, months: int) -> dt.date:
+    """The earliest completion date still counting on `end` for a course renewed every `months`: a completion
+    on `on` counts while on <= end < add_months(on, months), and add_months only ever grows with `on`."""
+    day = rules.add_months(end, -months) - dt.timedelta(days=5)
+    while rules.add_months(day, months) <= end:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def compliance(session: Session, ids: Ids, today: dt.date) -> list[MonthCompliance]:
     """Per month end: of the required courses due by then (as requirements stand today, waivers left out),
     how many had been completed by then, and, for a course that must be renewed, not yet expired then."""
-    required = [
-        r
-        for r in rules.load_required(session, person_ids)
-        if not (r.assignment is not None and r.assignment.state == "waived")
+    ends = month_ends(today)
+    renewals = sorted(
+        set(session.scalars(select(Course.valid_for_months).where(Course.valid_for_months > 0).distinct()))
+    )
+    assigned = (Assignment.state != "cancelled") & (Assignment.state != "waived")
+    # A role's course is due ROLE_DUE_DAYS after the role began, unless an assignment (open or waived) of the
+    # same course overrides it: its due date wins, and a waiver takes the course out of the count.
+    by_role = (
+        select(
+            Employee.id.label("employee_id"),
+            role_required_courses.c.course_id,
+            Employee.role_since.label("role_since"),
+            null().cast(Date).label("due_on"),
+        )
+        .join(role_required_courses, role_required_courses.c.role_id == Employee.role_id)
+        .where(Employee.id.in_(ids))
+        .where(
+            ~exists().where(
+                Assignment.employee_id == Employee.id,
+                Assignment.course_id == role_required_courses.c.course_id,
+                Assignment.state != "cancelled",
+            )
+        )
+    )
+    by_assignment = select(
+        Assignment.employee_id,
+        Assignment.course_id,
+        null().cast(Date).label("role_since"),
+        Assignment.due_on,
+    ).where(Assignment.employee_id.in_(ids), assigned)
+    required = union_all(by_role, by_assignment).subquery("required")
+    months = func.coalesce(Course.valid_for_months, 0)
+    done_cols = []
+    for n, end in enumerate(ends):
+        counts = Completion.completed_at <= end
+        if renewals:
+            counts = and_(
+                counts,
+                or_(
+                    months == 0,
+                    *(and_(months == m, Completion.completed_at >= _expiry_cutoff(end, m)) for m in renewals),
+                ),
+            )
+        done_cols.append(func.max(case((counts, 1), else_=0)).label(f"done_{n}"))
+    per_course = (
+        select(required.c.role_since, required.c.due_on, *done_cols)
+        .select_from(required)
+        .join(Course, Course.id == required.c.course_id)
+        .outerjoin(
+            Completion,
+            and_(
+                Completion.employee_id == required.c.employee_id,
+                Completion.course_id == required.c.course_id,
+            ),
+        )
+        .group_by(required.c.employee_id, required.c.course_id, required.c.role_since, required.c.due_on)
+        .subquery("per_course")
+    )
+    totals = []
+    for n, end in enumerate(ends):
+        due = or_(
+            per_course.c.due_on <= end,
+            per_course.c.role_since <= end - dt.timedelta(days=rules.ROLE_DUE_DAYS),
+        )
+        totals.append(func.coalesce(func.sum(case((due, 1), else_=0)), 0))
+        totals.append(
+            func.coalesce(func.sum(case((and_(due, per_course.c[f"done_{n}"] == 1), 1), else_=0)), 0)
+        )
+    figures = session.execute(select(*totals)).one()
+    return [
+        MonthCompliance(end.strftime("%Y-%m"), int(figures[2 * n]), int(figures[2 * n + 1]))
+        for n, end in enumerate(ends)
     ]
-    pairs = rules.required_pairs(person_ids)
-    first_done = {
-        (e, c): on
-        for e, c, on in session.execute(
-            select(Completion.employee_id, Completion.course_id, func.min(Completion.completed_at))
-            .where(Completion.employee_id.in_(person_ids))
-            .where(Completion.course_id.in_(select(pairs.c.course_id)))
-            .group_by(Completion.employee_id, Completion.course_id)
-        )
-    }
-    renewed = _renewed_completions(session, person_ids)
-
-    def done_by(row: rules.Required, end: dt.date) -> bool:
-        months = renewed.valid_for.get(row.course_id)
-        if months is None:
-            on = first_done.get(row.key)
-            return on is not None and on <= end
-        return any(on <= end < rules.add_months(on, months) for on in renewed.completions.get(row.key, ()))
-
-    months = []
-    for end in month_ends(today):
-        due = [r for r in required if r.due_on <= end]
-        done = sum(1 for r in due if done_by(r, end))
-        months.append(MonthCompliance(end.strftime("%Y-%m"), len(due), done))
-    return months
-
-
-@dataclass(frozen=True)
-class Renewed:
-    valid_for: dict[int, int]  # course id -> months a completion counts
-    completions: dict[tuple[int, int], list[dt.date]]  # (employee, course) -> every completion date
-
-
-def _renewed_completions(session: Session, person_ids: list[int]) -> Renewed:
-    # Only a course that must be renewed needs every completion: each counts from its date to its expiry.
-    valid_for = {
-        course_id: months
-        for course_id, months in session.execute(
-            select(Course.id, Course.valid_for_months).where(Course.valid_for_months.is_not(None))
-        )
-        if months
-    }
-    completions: dict[tuple[int, int], list[dt.date]] = {}
-    if valid_for:
-        rows = session.execute(
-            select(Completion.employee_id, Completion.course_id, Completion.completed_at)
-            .where(Completion.employee_id.in_(person_ids))
-            .where(Completion.course_id.in_(list(valid_for)))
-        )
-        for employee_id, course_id, on in rows:
-            completions.setdefault((employee_id, course_id), []).append(on)
-    return Renewed(valid_for, completions)

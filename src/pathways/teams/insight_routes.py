@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from pathways.auth.dependencies import CurrentUser
-from pathways.auth.permissions import is_admin, is_regional_manager
+from pathways.auth.permissions import analytics_employee_ids, is_admin, is_regional_manager
 from pathways.careers.models import Role
 from pathways.competencies import observations
 from pathways.csvfile import csv_response, csv_text
@@ -194,7 +194,14 @@ def bench_api(
 def _analytics(
     session: DbSession, user: CurrentUser, region: str | None, site: str | None, group: str | None
 ) -> analytics.Analytics:
-    ids = analytics.narrowed(session, analytics_ids(session, user), region, site)
+    # A region (12,500 people) stays a subquery: as a list it would be 12,500 parameters in every statement.
+    # A supervisor's reporting line is run once (see scope.chain_ids); an admin's scope is a plain select.
+    scope = (
+        analytics_employee_ids(session, user)
+        if is_regional_manager(session, user)
+        else analytics_ids(session, user)
+    )
+    ids = analytics.narrowed(session, scope, region, site)
     return analytics.build(session, ids, today(), group or "auto")
 
 
