@@ -6,10 +6,11 @@ as a formula when the file is opened in Excel or LibreOffice (CSV injection).
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from pathways import errors
 
@@ -86,3 +87,37 @@ def _check_encoding(
             f"The file is not UTF-8 text: row {row}, {column} holds the byte 0x{ord(bad) - 0xDC00:02x}, "
             "which is not UTF-8. Save the file as CSV UTF-8 and import it again."
         )
+
+
+SPOOL_BYTES = 1 << 20  # past this much CSV the download is kept on disk, not in memory
+CHUNK_BYTES = 64 << 10
+
+
+def csv_spooled(header: Sequence[str], rows: Iterable[Sequence[object]]) -> IO[bytes]:
+    """The CSV written as the rows come, into a file that stays in memory only while small: a download of
+    every row of a large scope holds one batch of rows and at most SPOOL_BYTES of text at a time. The rows are
+    read inside the request's transaction (sessions end before the response is sent); the file goes after."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by the response
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    text.detach()  # leaves the file open, for the response
+    spool.seek(0)
+    return spool
+
+
+def csv_file_response(spool: IO[bytes], filename: str) -> StreamingResponse:
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(CHUNK_BYTES):
+                yield chunk
+        finally:
+            spool.close()
+
+    return StreamingResponse(
+        chunks(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
-from pathways.csvfile import csv_response
+from pathways.csvfile import csv_file_response, csv_spooled
 from pathways.deps import DbSession
 from pathways.learning import claims, compliance
 from pathways.learning.oversight_schemas import (
@@ -48,8 +48,8 @@ def team_page(
 ) -> HTMLResponse:  # fmt: skip
     show, sort, order = compliance.parse_view(show, sort, order)
     day = today()
-    rows = compliance.team_compliance(session, user, day, show=show, sort=sort, order=order)
-    context = {"page": compliance.page_of(rows, page), "today": day, "show": show, "sort": sort,
+    found = compliance.page_number(session, user, day, show=show, sort=sort, order=order, number=page)
+    context = {"page": found, "today": day, "show": show, "sort": sort,
                "order": order, "shows": compliance.SHOW, "sorts": compliance.SORTS}  # fmt: skip
     return render(request, "learning/team.html", context)
 
@@ -60,9 +60,9 @@ def team_csv(
     order: Order = None,
 ) -> Response:  # fmt: skip
     show, sort, order = compliance.parse_view(show, sort, order)
-    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
+    rows = compliance.every_row(session, user, today(), show=show, sort=sort, order=order)
     filename = f"team-compliance-{today().isoformat()}.csv"
-    return csv_response(compliance.to_csv(rows), filename)
+    return csv_file_response(csv_spooled(compliance.HEADER, compliance.csv_cells(rows)), filename)
 
 
 @router.get("/api/v1/compliance", response_model=CompliancePageOut, tags=["learning plans"])
@@ -72,8 +72,10 @@ def team_compliance_api(
 ) -> CompliancePageOut:  # fmt: skip
     """The team compliance view: required courses of the people in your scope, one page at a time."""
     show, sort, order = compliance.parse_view(show, sort, order)
-    rows = compliance.team_compliance(session, user, today(), show=show, sort=sort, order=order)
-    return CompliancePageOut.of(compliance.paginate(rows, limit, offset), today(), show, sort, order)
+    found = compliance.page(
+        session, user, today(), show=show, sort=sort, order=order, limit=limit, offset=offset
+    )
+    return CompliancePageOut.of(found, today(), show, sort, order)
 
 
 # ---------------------------------------------------------------- confirmations
