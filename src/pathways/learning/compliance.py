@@ -331,9 +331,9 @@ def _row(values: Any, today: dt.date) -> ComplianceRow:
 def page(
     session: Session, user: User, today: dt.date, *, show: str, sort: str, order: str, limit: int, offset: int
 ) -> CompliancePage:
-    """`limit` rows from `offset`: counted and cut in the database (two statements whatever the scope)."""
+    """`limit` rows from `offset`, counted and cut in the database."""
     _checked(limit, offset)
-    return _cut(session, View(user, today, show, sort, order), limit, lambda _total: offset)
+    return _cut(session, View(user, today, show, sort, order), limit, offset, lambda _total: offset)
 
 
 def page_number(
@@ -341,18 +341,30 @@ def page_number(
 ) -> CompliancePage:
     """Page `number` (from 1) of PAGE_SIZE rows; a page past the end shows the last one."""
 
-    def offset(total: int) -> int:
+    def last_page(total: int) -> int:
         return (min(number, max(1, -(-total // PAGE_SIZE))) - 1) * PAGE_SIZE
 
-    return _cut(session, View(user, today, show, sort, order), PAGE_SIZE, offset)
+    view = View(user, today, show, sort, order)
+    return _cut(session, view, PAGE_SIZE, (number - 1) * PAGE_SIZE, last_page)
 
 
-def _cut(session: Session, view: View, limit: int, offset_of: Callable[[int], int]) -> CompliancePage:
+def _cut(
+    session: Session, view: View, limit: int, offset: int, offset_of: Callable[[int], int]
+) -> CompliancePage:
+    """One statement: the rows must all be worked out and sorted to cut a page, so the total comes with them
+    (a window count). Only a page past the end, which has no rows to carry it, costs a count and, for the
+    page, the last page's rows."""
     rows = _matching(session, view)
-    total = session.scalar(select(func.count()).select_from(rows)) or 0
-    offset = offset_of(total)
-    found = session.execute(_ordered(session, view, rows).limit(limit).offset(offset))
-    return CompliancePage([_row(values, view.today) for values in found], total, limit, offset)
+    query = _ordered(session, view, rows).add_columns(func.count().over())
+    found = session.execute(query.limit(limit).offset(offset)).all()
+    if found:
+        total = found[0][-1]
+    else:
+        total = session.scalar(select(func.count()).select_from(rows)) or 0
+        if offset_of(total) != offset:
+            offset = offset_of(total)
+            found = session.execute(query.limit(limit).offset(offset)).all()
+    return CompliancePage([_row(values[:-1], view.today) for values in found], total, limit, offset)
 
 
 def every_row(
