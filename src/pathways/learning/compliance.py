@@ -182,15 +182,16 @@ def _pair(model: Any, required: Subquery) -> ColumnElement[bool]:
 def _statuses(scope: Select[Any], today: dt.date) -> Subquery:
     """The required rows with their due date, expiry and status as apply_facts decides them."""
     required = _required(scope)
-    latest = select(func.max(Completion.completed_at)).where(_pair(Completion, required)).scalar_subquery()
     started = or_(
         exists().where(_pair(CourseStart, required)),
         exists().where(_pair(CompletionClaim, required), CompletionClaim.state == "pending"),
     )
+    # Grouped, so that each row's facts are looked up once: SQLite would otherwise copy a correlated
+    # subquery into every later expression that names its column, and run it as often.
     facts = (
         select(
             required,
-            latest.label("completed_on"),
+            func.max(Completion.completed_at).label("completed_on"),
             Course.valid_for_months.label("months"),
             func.coalesce(Assignment.state, "").label("assignment_state"),
             Assignment.due_on.label("assigned_due"),
@@ -198,6 +199,8 @@ def _statuses(scope: Select[Any], today: dt.date) -> Subquery:
         )
         .join(Course, Course.id == required.c.course_id)
         .outerjoin(Assignment, Assignment.id == required.c.assignment_id)
+        .outerjoin(Completion, _pair(Completion, required))
+        .group_by(*required.c, Course.valid_for_months, Assignment.state, Assignment.due_on)
         .subquery("facts")
     )
     expires = case(
