@@ -209,12 +209,14 @@ def _heat(session: Session, ids: Ids, group: str) -> HeatMap:
     required = select(RoleCompetency.competency_id).where(
         RoleCompetency.role_id.in_(select(Employee.role_id).where(in_scope))
     )
-    found = session.execute(
-        select(Competency.id, Competency.code, Competency.name, Competency.position).where(
-            Competency.id.in_(required)
-        )
-    ).all()
-    found.sort(key=lambda c: (c.position, c.code))
+    found = sorted(
+        session.execute(
+            select(Competency.id, Competency.code, Competency.name, Competency.position).where(
+                Competency.id.in_(required)
+            )
+        ),
+        key=lambda c: (c.position, c.code),
+    )
     columns = [(c.code, c.name) for c in found]
     index = {c.id: n for n, c in enumerate(found)}
 
@@ -313,9 +315,8 @@ def compliance(session: Session, ids: Ids, today: dt.date) -> list[MonthComplian
     """Per month end: of the required courses due by then (as requirements stand today, waivers left out),
     how many had been completed by then, and, for a course that must be renewed, not yet expired then."""
     ends = month_ends(today)
-    renewals = sorted(
-        set(session.scalars(select(Course.valid_for_months).where(Course.valid_for_months > 0).distinct()))
-    )
+    renewed = select(Course.valid_for_months).where(Course.valid_for_months > 0).distinct()
+    renewals = sorted({months for months in session.scalars(renewed) if months})
     assigned = (Assignment.state != "cancelled") & (Assignment.state != "waived")
     # A role's course is due ROLE_DUE_DAYS after the role began, unless an assignment (open or waived) of the
     # same course overrides it: its due date wins, and a waiver takes the course out of the count.
