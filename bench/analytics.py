@@ -245,10 +245,13 @@ def measure(backend: str, org_url: str, demo_url: str, args: argparse.Namespace)
         analytics_reference.MAX_PEOPLE = 10**9  # the old refusal lifted, to show what the admin's would cost
         try:
             before = timed(analytics_before(org, who), args.before_runs)
+            failed = ""
+        except Exception as error:  # the old code's own failure is the figure to print
+            before, failed = Timing(float("nan"), float("nan")), f"fails: {str(error).splitlines()[0][:90]}"
         finally:
             analytics_reference.MAX_PEOPLE = old_max
-        print(f"{who + ' (before: Python)':<34}{before}          "
-              f"{'(refused: > 15,000 people)' if org.people[who] > old_max else ''}")  # fmt: skip
+        refused = "(refused: > 15,000 people) " if org.people[who] > old_max else ""
+        print(f"{who + ' (before: Python)':<34}{before}          {refused}{failed}")
         met = big.median_ms <= MEDIAN_TARGET_MS and big.p95_ms <= P95_TARGET_MS
         summary.append(
             f"{backend} analytics {who} {big.median_ms:.0f}/{big.p95_ms:.0f} ms (before "
