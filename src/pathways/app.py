@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.careers.routes import router as careers_router
     from pathways.certifications.routes import router as certifications_router
     from pathways.competencies.routes import router as competencies_router
+    from pathways.content.case_routes import router as case_router
     from pathways.home.routes import router as home_router
     from pathways.inbox.routes import router as inbox_router
     from pathways.learning.plan_routes import router as learning_plan_router
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         teams_router,
         org_router,
         certifications_router,
+        case_router,
         admin_router,
     )
     for router in routers:

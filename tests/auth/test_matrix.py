@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from pathways.app import create_app
 from pathways.certifications.models import Certification
+from pathways.content import case
 from pathways.org.models import Employee
 from pathways.stories.models import Story
 from tests.helpers import page_csrf, sign_in
@@ -38,6 +39,11 @@ PUBLIC = {
     ("POST", "/password/forgot"),
     ("GET", "/password/reset/{token}"),
     ("POST", "/password/reset/{token}"),
+    # CASE consumers read the published framework (competencies, levels, role requirements): no one's record.
+    ("GET", "/ims/case/v1p0/CFDocuments"),
+    ("GET", "/ims/case/v1p0/CFDocuments/{sourced_id}"),
+    ("GET", "/ims/case/v1p0/CFPackages/{sourced_id}"),
+    ("GET", "/ims/case/v1p0/CFItems/{sourced_id}"),
 }
 # Machine clients with their own credentials (HTTP Basic), never the browser session.
 OWN_AUTH_PREFIXES = ("/xapi",)
@@ -84,6 +90,7 @@ def samples(session: Session) -> dict[str, str]:
         "rejection_id": "1",
         "rest": "no-such-resource",
         "certification_id": str(certificate),
+        "sourced_id": case.document_id(case.FRAMEWORK),
     }
 
 
