@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     from pathways.admin.routes import router as admin_router
     from pathways.auth.routes import router as auth_router
+    from pathways.badges.routes import router as badges_router
     from pathways.careers.routes import router as careers_router
     from pathways.certifications.routes import router as certifications_router
     from pathways.competencies.routes import router as competencies_router
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         learning_router,
         learning_plan_router,
         stories_router,
+        badges_router,
         plans_router,
         inbox_router,
         trackers_router,

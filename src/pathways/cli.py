@@ -10,12 +10,15 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways import backup, migrate
 from pathways.auth import service as auth_service
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import NewUser
+from pathways.badges import service as badges_service
+from pathways.badges.cli import cli as badges_cli
 from pathways.config import get_settings
 from pathways.content.loader import load_content
 from pathways.db import JOB_LOCK_WAIT_S, Database
@@ -26,6 +29,7 @@ from pathways.learning.reminders import remind_daily
 from pathways.mail.cli import cli as mail_cli
 from pathways.mail.sender import send_forever
 from pathways.org.cli import cli as people_cli
+from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.plans.schemas import HOURS_PER_WEEK_DEFAULT, HoursPerWeekError, hours_per_week
 from pathways.practice.cli import cli as practice_cli
@@ -51,6 +55,7 @@ app.add_typer(completions_cli, name="completions")
 app.add_typer(tracker_cli, name="tracker")
 app.add_typer(mail_cli, name="mail")
 app.add_typer(people_cli, name="people")
+app.add_typer(badges_cli, name="badges")
 
 
 def fail(message: str) -> None:
@@ -99,6 +104,10 @@ def demo_command(
         with database().transaction() as session:
             load_content(session, settings.content_dir)
             loaded = load_org_with_progress(session, seed) if scale == "org" else small.load_demo(session)
+            if loaded and scale == "small":
+                # The demo's people hold the badges their completions and levels earn them.
+                small_ids = set(session.scalars(select(Employee.id)))
+                badges_service.award_many(session, badges_service.issuing(settings), small_ids)
     except AppError as exc:
         fail(exc.message)
     if not loaded:

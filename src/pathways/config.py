@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     local_passwords: bool = True
     # How long a request waits for a database lock held by another writer before answering 503 Retry-After.
     lock_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    # The organisation named as the issuer of Open Badges (pathways.badges).
+    badge_issuer_name: str = Field(default="Pathways Demo Health", min_length=1, max_length=200)
 
     @property
     def is_production(self) -> bool:

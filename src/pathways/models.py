@@ -2,6 +2,7 @@
 
 from pathways.audit.models import AuditEntry
 from pathways.auth.models import ApiToken, PasswordResetToken, SignInThrottle, User
+from pathways.badges.models import Badge, BadgeKey
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.certifications.models import Certification, CertificationKind, CertificationReminder
 from pathways.competencies.models import (
@@ -62,6 +63,8 @@ __all__ = [
     "Assignment",
     "AssignmentEvent",
     "AuditEntry",
+    "Badge",
+    "BadgeKey",
     "Base",
     "CareerTracker",
     "Certification",

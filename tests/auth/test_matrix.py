@@ -44,6 +44,15 @@ PUBLIC = {
     ("GET", "/ims/case/v1p0/CFDocuments/{sourced_id}"),
     ("GET", "/ims/case/v1p0/CFPackages/{sourced_id}"),
     ("GET", "/ims/case/v1p0/CFItems/{sourced_id}"),
+    # Open Badges: a verifier has no account (issue 19). Nothing here is anyone's data beyond what the
+    # holder shares by handing out the badge: the issuer profile, its public keys, the revocation list.
+    ("GET", "/badges/verify"),
+    ("POST", "/badges/verify"),
+    ("GET", "/api/v1/badges/verify"),
+    ("POST", "/api/v1/badges/verify"),
+    ("GET", "/badges/issuer"),
+    ("GET", "/badges/issuer/jwks.json"),
+    ("GET", "/badges/status/{list_number}"),
 }
 # Machine clients with their own credentials (HTTP Basic), never the browser session.
 OWN_AUTH_PREFIXES = ("/xapi",)
@@ -91,6 +100,8 @@ def samples(session: Session) -> dict[str, str]:
         "rest": "no-such-resource",
         "certification_id": str(certificate),
         "sourced_id": case.document_id(case.FRAMEWORK),
+        "badge_id": "1",
+        "list_number": "1",
     }
 
 

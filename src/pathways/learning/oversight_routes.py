@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
+from pathways.badges.routes import BadgeAwarder
 from pathways.csvfile import csv_file_response, csv_spooled
 from pathways.deps import DbSession
 from pathways.learning import claims, compliance
@@ -95,8 +96,11 @@ def pending_claims(
     tags=["learning plans"],
     dependencies=CSRF,
 )
-def confirm_claim(claim_id: ClaimId, session: DbSession, user: CurrentUser) -> ClaimDecisionOut:
+def confirm_claim(
+    claim_id: ClaimId, session: DbSession, user: CurrentUser, award: BadgeAwarder
+) -> ClaimDecisionOut:
     claim = claims.confirm(session, user, claim_id)
+    award(claim.employee_id)
     return ClaimDecisionOut(id=claim.id, state="confirmed", note=claim.note)
 
 

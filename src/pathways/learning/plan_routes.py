@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
-from pathways.auth.permissions import can_assign_learning, ensure_can_view_employee
+from pathways.auth.permissions import (
+    can_assign_learning,
+    ensure_can_view_employee,
+)
+from pathways.badges.routes import BadgeAwarder
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest
 from pathways.learning import assignments, claims, import_jobs, import_uploads, oversight_routes, plan_forms
@@ -116,7 +120,10 @@ def mark_started(
 
 @router.post("/learning/completions", include_in_schema=False, dependencies=CSRF)
 def mark_completed_form(
-    session: DbSession, user: CurrentUser, form: Annotated[plan_forms.CompletionForm, Form()]
+    session: DbSession,
+    user: CurrentUser,
+    form: Annotated[plan_forms.CompletionForm, Form()],
+    award: BadgeAwarder,
 ) -> Response:
     employee_id = form.employee()
     employee = visible_employee(session, user, employee_id) if employee_id else own_employee(session, user)
@@ -124,6 +131,7 @@ def mark_completed_form(
     outcome = claims.mark_completed(
         session, user, employee, course, completed_at=form.date(), score=form.score_value(), today=today()
     )
+    award(employee.id)
     return back_to(employee.id, user, outcome.outcome)
 
 
@@ -206,8 +214,8 @@ def confirmations_page(
 
 
 @router.post("/learning/confirmations/{claim_id}/confirm", include_in_schema=False, dependencies=CSRF)
-def confirm_claim(claim_id: RowId, session: DbSession, user: CurrentUser) -> Response:
-    claims.confirm(session, user, claim_id)
+def confirm_claim(claim_id: RowId, session: DbSession, user: CurrentUser, award: BadgeAwarder) -> Response:
+    award(claims.confirm(session, user, claim_id).employee_id)
     return RedirectResponse("/learning/confirmations?done=confirmed", status_code=303)
 
 
@@ -322,7 +330,9 @@ def change_assignment(
 
 
 @router.post("/api/v1/completions", response_model=CompletionOut, tags=["learning plans"], dependencies=CSRF)
-def mark_completed(body: CompletionIn, session: DbSession, user: CurrentUser) -> CompletionOut:
+def mark_completed(
+    body: CompletionIn, session: DbSession, user: CurrentUser, award: BadgeAwarder
+) -> CompletionOut:
     employee = (
         visible_employee(session, user, body.employee_id) if body.employee_id else own_employee(session, user)
     )
@@ -330,6 +340,7 @@ def mark_completed(body: CompletionIn, session: DbSession, user: CurrentUser) ->
     result = claims.mark_completed(
         session, user, employee, course, completed_at=body.completed_at, score=body.score, today=today()
     )
+    award(employee.id)
     return CompletionOut(
         course=course.code, employee_id=employee.id, outcome=result.outcome, claim_id=result.claim_id
     )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.auth.dependencies import CurrentUser
+from pathways.badges.routes import BadgeAwarder
 from pathways.competencies import observations
 from pathways.competencies.models import Observation
 from pathways.deps import DbSession
@@ -52,7 +53,9 @@ def list_observations(
     tags=["observations"],
     dependencies=CSRF,
 )
-def create_observation(body: ObservationIn, session: DbSession, user: CurrentUser) -> ObservationOut:
+def create_observation(
+    body: ObservationIn, session: DbSession, user: CurrentUser, award: BadgeAwarder
+) -> ObservationOut:
     """A coaching note on one competency at one level (site lead, supervisor in the line, admin): it counts
     as competency evidence at once."""
     employee = visible_employee(session, user, body.employee_id)
@@ -66,6 +69,7 @@ def create_observation(body: ObservationIn, session: DbSession, user: CurrentUse
         observed_on=body.observed_on or today(),
         today=today(),
     )
+    award(employee.id)
     names = observations.observer_names(session, [made])
     return observation_out(made, names, {employee.id: employee.name})
 
@@ -78,6 +82,7 @@ def observation_form(
     competency: Annotated[str, Form(max_length=64)],
     level: Annotated[int, Form(ge=1, le=4)],
     note: Annotated[str, Form(max_length=1000)],
+    award: BadgeAwarder,
     observed_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     employee = visible_employee(session, user, employee_id)
@@ -95,4 +100,5 @@ def observation_form(
         observed_on=on,
         today=today(),
     )
+    award(employee.id)
     return RedirectResponse(f"/team/people/{employee_id}?done=observed", status_code=303)

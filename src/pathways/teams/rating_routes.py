@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_manage_employee
+from pathways.badges.routes import BadgeAwarder
 from pathways.competencies import ratings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
@@ -105,12 +106,13 @@ def report_ratings_page(
 
 @router.post("/team/people/{employee_id}/ratings", include_in_schema=False, dependencies=CSRF)
 async def report_ratings_form(
-    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser
+    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser, award: BadgeAwarder
 ) -> Response:
     employee = visible_employee(session, user, employee_id)
     ratings.kind_for(session, user, employee, "manager")  # refuse before reading the form
     inputs = await _form_inputs(request, ratings.ratings_view(session, employee))
     ratings.rate(session, user, employee, inputs, "manager")
+    award(employee.id)
     return RedirectResponse(f"/team/people/{employee_id}/ratings?saved=1", status_code=303)
 
 
@@ -129,10 +131,13 @@ def ratings_api(id: RowId, session: DbSession, user: CurrentUser) -> RatingsOut:
     tags=["ratings"],
     dependencies=CSRF,
 )
-def rate_api(id: RowId, body: RatingsIn, session: DbSession, user: CurrentUser) -> RatingsOut:
+def rate_api(
+    id: RowId, body: RatingsIn, session: DbSession, user: CurrentUser, award: BadgeAwarder
+) -> RatingsOut:
     """Rate competencies: a manager rating by a supervisor in the reporting line or an admin, a self-rating by
     the person. Each save adds to the history and is audited."""
     employee = visible_employee(session, user, id)
     items = [ratings.RatingInput(r.competency, r.level, r.note) for r in body.ratings]
     ratings.rate(session, user, employee, items, body.kind)
+    award(employee.id)  # a self-rating earns nothing; a manager's may
     return ratings_out(ratings.ratings_view(session, employee))
