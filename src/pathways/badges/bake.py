@@ -16,7 +16,7 @@ OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 PNG_KEYWORD = b"openbadgecredential"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COLOURS = {"course": "#0b5cad", "level": "#2e8540", "role": "#7a3e9d"}
-JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")  # unsigned ones: verify says so
 
 
 def _short(text: str, limit: int = 34) -> str:
@@ -110,6 +110,8 @@ def extract(data: bytes) -> str:
         return _from_png(data)
     try:
         text = data.decode("utf-8").strip().lstrip("\ufeff")
+        if "\x00" in text:  # binary that happens to decode: no text badge has a NUL in it
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL")
     except UnicodeDecodeError:
         raise BadRequest(
             "This file is neither a badge image (SVG or PNG) nor a badge's text: it cannot be read."

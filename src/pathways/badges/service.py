@@ -232,6 +232,8 @@ def verify(session: Session, how: Issuing, token: str, now: dt.datetime | None =
         return _invalid(
             result, "format", "This is not a signed badge (a compact JWS: three parts separated by dots)."
         )
+    if not token.rsplit(".", 1)[1]:
+        return _invalid(result, "format", "This badge is not signed: it carries no signature to check.")
     try:
         header = jws.extract_compact(token.encode()).headers()
     except (JoseError, ValueError, TypeError):
