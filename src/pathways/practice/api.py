@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Response
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train, ensure, is_admin
+from pathways.badges.routes import BadgeAwarder
 from pathways.deps import DbSession
 from pathways.practice import editing, evidence, service, sets
 from pathways.practice.cases import CASE_KINDS
@@ -116,11 +117,13 @@ def submit_action(attempt_id: int, body: ActionIn, session: DbSession, user: Cur
 
 
 @router.post("/attempts/{attempt_id}/finish", response_model=ScoreOut, dependencies=CSRF)
-def finish(attempt_id: int, session: DbSession, user: CurrentUser) -> ScoreOut:
+def finish(attempt_id: int, session: DbSession, user: CurrentUser, award: BadgeAwarder) -> ScoreOut:
     attempt = service.get_attempt(session, attempt_id)
     service.ensure_can_review(session, user, attempt)
     service.ensure_own_open(user, attempt)
     service.finish(session, attempt)
+    if attempt.set_id is not None:  # a passed set may record practice evidence, which may earn a level
+        award(attempt.employee_id)
     return score_out(attempt)
 
 

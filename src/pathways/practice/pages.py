@@ -11,6 +11,8 @@ from starlette.datastructures import FormData
 from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train
+from pathways.badges.routes import BadgeAwarder
+from pathways.badges.routes import awarder as service_awarder
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, describe_errors
 from pathways.practice import evidence, reports, service, sets
@@ -147,17 +149,21 @@ async def act_from_form(request: Request, attempt_id: int, session: DbSession, u
         return render(request, "practice/desk.html", context, status_code=400)
     if form.get("finish") == "1":
         service.finish(session, attempt)
+        if attempt.set_id is not None:  # a passed set may record practice evidence, which may earn a level
+            service_awarder(request, session)(attempt.employee_id)
     return RedirectResponse(
         f"/practice/attempts/{attempt.id}#{'result' if form.get('finish') else 'log'}", 303
     )
 
 
 @router.post("/attempts/{attempt_id}/finish", dependencies=CSRF)
-def finish_from_form(attempt_id: int, session: DbSession, user: CurrentUser) -> Response:
+def finish_from_form(attempt_id: int, session: DbSession, user: CurrentUser, award: BadgeAwarder) -> Response:
     attempt = service.get_attempt(session, attempt_id)
     service.ensure_can_review(session, user, attempt)
     service.ensure_own_open(user, attempt)
     service.finish(session, attempt)
+    if attempt.set_id is not None:  # a passed set may record practice evidence, which may earn a level
+        award(attempt.employee_id)
     return RedirectResponse(f"/practice/attempts/{attempt.id}#result", status_code=303)
 
 
