@@ -53,6 +53,7 @@ PUBLIC = {
     ("GET", "/badges/issuer"),
     ("GET", "/badges/issuer/jwks.json"),
     ("GET", "/badges/status/{list_number}"),
+    ("GET", "/badges/achievements/{achievement_key:path}"),
 }
 # Machine clients with their own credentials (HTTP Basic), never the browser session.
 OWN_AUTH_PREFIXES = ("/xapi",)
@@ -102,6 +103,7 @@ def samples(session: Session) -> dict[str, str]:
         "sourced_id": case.document_id(case.FRAMEWORK),
         "badge_id": "1",
         "list_number": "1",
+        "achievement_key": "course:PSR-110",
     }
 
 

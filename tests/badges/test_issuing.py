@@ -7,11 +7,14 @@ import json
 
 import jsonschema
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from starlette.testclient import TestClient
 
 from pathways.badges import service
 from pathways.badges.models import Badge
+from pathways.careers.models import Role
+from pathways.competencies.models import CompetencyRating
+from pathways.learning.models import Completion
 from tests.badges.conftest import course_not_completed_by, person
 from tests.badges.ob3_required_fields import OPEN_BADGE_CREDENTIAL
 from tests.helpers import page_csrf, sign_in
@@ -95,3 +98,61 @@ def test_the_schema_check_catches_a_credential_missing_required_fields(
     del credential["credentialSubject"]["achievement"]["criteria"]
     errors = list(jsonschema.Draft202012Validator(OPEN_BADGE_CREDENTIAL).iter_errors(credential))
     assert any("criteria" in error.message for error in errors)
+
+
+def test_holding_every_requirement_of_a_role_earns_its_badge(session: Session, how: service.Issuing) -> None:
+    alice = person(session, "psr_alice")
+    role = session.scalar(
+        select(Role)
+        .options(selectinload(Role.requirements), selectinload(Role.required_courses))
+        .where(Role.code == "psr-2")
+    )
+    assert role is not None and role.requirements
+    service.award_earned(session, how, alice.id)
+    assert badge_count(session, alice.id, "role:psr-2") == 0, "the demo's Alice is not ready for PSR II"
+
+    # Every level but one, on a manager's rating: still no role badge.
+    requirements = list(role.requirements)
+    for requirement in requirements[:-1]:
+        session.add(
+            CompetencyRating(
+                employee_id=alice.id,
+                competency_id=requirement.competency_id,
+                kind="manager",
+                level=requirement.level,
+            )
+        )
+    for course in role.required_courses:
+        session.add(
+            Completion(
+                employee_id=alice.id,
+                course_id=course.id,
+                completed_at=dt.date.today(),
+                score=None,
+                source="manual",
+            )
+        )
+    session.flush()
+    service.award_earned(session, how, alice.id)
+    assert badge_count(session, alice.id, "role:psr-2") == 0
+
+    last = requirements[-1]
+    # A self-rating of the last one does not count...
+    session.add(
+        CompetencyRating(employee_id=alice.id, competency_id=last.competency_id, kind="self", level=4)
+    )
+    session.flush()
+    service.award_earned(session, how, alice.id)
+    assert badge_count(session, alice.id, "role:psr-2") == 0
+    # ...a manager's does.
+    session.add(
+        CompetencyRating(
+            employee_id=alice.id, competency_id=last.competency_id, kind="manager", level=last.level
+        )
+    )
+    session.flush()
+    issued = service.award_earned(session, how, alice.id)
+    roles = [b for b in issued if b.kind == "role"]
+    assert [b.achievement_key for b in roles if b.achievement_key == "role:psr-2"] == ["role:psr-2"]
+    credential = payload(roles[0].credential_jwt)
+    jsonschema.Draft202012Validator(OPEN_BADGE_CREDENTIAL).validate(credential)

@@ -38,6 +38,13 @@ def test_an_issued_badge_verifies_with_an_independent_package(
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"]["id"] == "http://127.0.0.1:8000/badges/issuer"
     assert credential["credentialSubject"]["name"] == person_name
+    # The achievement's id resolves, signed out, to the same achievement.
+    achievement = credential["credentialSubject"]["achievement"]
+    resolved = client.get(achievement["id"].removeprefix("http://127.0.0.1:8000"))
+    assert resolved.status_code == 200
+    assert resolved.json()["name"] == achievement["name"] and resolved.json()["type"] == ["Achievement"]
+    assert client.get("/badges/achievements/course:NO-SUCH").status_code == 404
+    assert client.get("/badges/achievements/level:composure:99999999999999999999").status_code == 404
 
 
 def test_a_tampered_badge_fails_both_verifiers(client: TestClient, alice_badge: Badge) -> None:

@@ -26,6 +26,35 @@ class Earned:
     expires_on: dt.date | None
 
 
+def course_achievement(key: str, code: str, title: str, summary: str, months: int | None) -> Achievement:
+    criteria = f"Completed the course {code} ({title})" + (
+        f"; valid for {months} months from completion." if months else "."
+    )
+    return Achievement(key, "course", title, summary, criteria)
+
+
+def level_achievement(code: str, name: str, level: int, level_name: str) -> Achievement:
+    return Achievement(
+        f"level:{code}:{level}",
+        "level",
+        f"{name}: level {level} ({level_name})",
+        f"Reached proficiency level {level} in {name}.",
+        f"Level {level} of the competency {code}, shown by a manager's rating or recorded evidence (courses, "
+        "observations, the practice desk); a self-rating never counts.",
+    )
+
+
+def role_achievement(role: Role) -> Achievement:
+    return Achievement(
+        f"role:{role.code}",
+        "role",
+        f"Ready for {role.name}",
+        f"Holds every requirement of the role {role.name}: {role.summary}",
+        f"Every competency level the role {role.code} requires, on verified evidence, and every course "
+        "it requires, completed and current.",
+    )
+
+
 def _courses(session: Session, employee_id: int, today: dt.date) -> Iterator[Earned]:
     latest = (
         select(Completion.course_id, func.max(Completion.completed_at).label("on"))
@@ -44,10 +73,7 @@ def _courses(session: Session, employee_id: int, today: dt.date) -> Iterator[Ear
             continue
         # A course that must be renewed earns one badge per completion, each valid until it lapses.
         key = f"course:{code}" + (f":{on.isoformat()}" if months else "")
-        criteria = f"Completed the course {code} ({title})" + (
-            f"; valid for {months} months from completion." if months else "."
-        )
-        yield Earned(Achievement(key, "course", title, summary, criteria), expires)
+        yield Earned(course_achievement(key, code, title, summary, months), expires)
 
 
 def _levels(session: Session, current: dict[str, evidence.CurrentLevel]) -> Iterator[Earned]:
@@ -59,18 +85,8 @@ def _levels(session: Session, current: dict[str, evidence.CurrentLevel]) -> Iter
     )
     level_names = dict(session.execute(select(ProficiencyLevel.level, ProficiencyLevel.name)).all())
     for code, level in sorted(verified.items()):
-        name = f"{names.get(code, code)}: level {level.level} ({level_names.get(level.level, '')})"
-        yield Earned(
-            Achievement(
-                f"level:{code}:{level.level}",
-                "level",
-                name,
-                f"Reached proficiency level {level.level} in {names.get(code, code)}.",
-                f"Level {level.level} of the competency {code}, shown by {level.basis} "
-                "(a self-rating never counts).",
-            ),
-            None,
-        )
+        name = names.get(code, code)
+        yield Earned(level_achievement(code, name, level.level, level_names.get(level.level, "")), None)
 
 
 def _roles(
@@ -94,17 +110,7 @@ def _roles(
             for req in role.requirements
         )
         if levels_met and all(course.code in completed for course in role.required_courses):
-            yield Earned(
-                Achievement(
-                    f"role:{role.code}",
-                    "role",
-                    f"Ready for {role.name}",
-                    f"Holds every requirement of the role {role.name}: {role.summary}",
-                    f"Every competency level the role {role.code} requires, on verified evidence, and every "
-                    "course it requires, completed and current.",
-                ),
-                None,
-            )
+            yield Earned(role_achievement(role), None)
 
 
 def earned(session: Session, employee_id: int, today: dt.date) -> list[Earned]:
@@ -112,3 +118,25 @@ def earned(session: Session, employee_id: int, today: dt.date) -> list[Earned]:
     completed = {e.achievement.key.split(":")[1] for e in courses}
     current = evidence.levels_for(session, employee_id)
     return [*courses, *_levels(session, current), *_roles(session, current, completed)]
+
+
+def describe(session: Session, key: str) -> Achievement | None:
+    """The achievement an achievement id names (course:CODE[:DATE], level:CODE:N, role:CODE), from the
+    framework as it stands; None when it names nothing."""
+    kind, _, rest = key.partition(":")
+    if kind == "course":
+        course = session.scalar(select(Course).where(Course.code == rest.split(":")[0]))
+        if course is None:
+            return None
+        return course_achievement(key, course.code, course.title, course.summary, course.valid_for_months)
+    if kind == "level":
+        code, _, number = rest.rpartition(":")
+        competency = session.scalar(select(Competency).where(Competency.code == code))
+        level = session.get(ProficiencyLevel, int(number)) if number.isdigit() and len(number) < 3 else None
+        if competency is None or level is None:
+            return None
+        return level_achievement(code, competency.name, level.level, level.name)
+    if kind == "role":
+        role = session.scalar(select(Role).where(Role.code == rest))
+        return role_achievement(role) if role is not None else None
+    return None

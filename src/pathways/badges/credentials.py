@@ -74,6 +74,18 @@ def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
 
 
+def achievement_json(issuer: Issuer, achievement: Achievement) -> dict[str, Any]:
+    return {
+        "id": issuer.achievement_url(achievement.key),
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPES[achievement.kind],
+        "name": achievement.name,
+        "description": achievement.description,
+        "criteria": {"narrative": achievement.criteria},
+        "creator": {"id": issuer.id, "type": ["Profile"], "name": issuer.name},
+    }
+
+
 def credential(
     issuer: Issuer,
     achievement: Achievement,
@@ -106,15 +118,7 @@ def credential(
                     "salt": credential_id,
                 }
             ],
-            "achievement": {
-                "id": issuer.achievement_url(achievement.key),
-                "type": ["Achievement"],
-                "achievementType": ACHIEVEMENT_TYPES[achievement.kind],
-                "name": achievement.name,
-                "description": achievement.description,
-                "criteria": {"narrative": achievement.criteria},
-                "creator": {"id": issuer.id, "type": ["Profile"], "name": issuer.name},
-            },
+            "achievement": achievement_json(issuer, achievement),
         },
         "credentialStatus": {
             "id": f"{status_list}#{index}",

@@ -12,8 +12,8 @@ from starlette.datastructures import UploadFile
 from pathways.auth.csrf import CSRF_FAILED, CSRF_FIELD, csrf_matches, verify_csrf
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.permissions import ensure_can_view_employee
-from pathways.badges import bake, keys, service
-from pathways.badges.credentials import MEDIA_TYPE
+from pathways.badges import achievements, bake, keys, service
+from pathways.badges.credentials import MEDIA_TYPE, OB_CONTEXT, VC_CONTEXT, achievement_json
 from pathways.badges.models import Badge
 from pathways.badges.schemas import BadgeOut, RevokeIn, VerificationOut, VerifyIn
 from pathways.deps import DbSession
@@ -209,6 +209,16 @@ def issuer_page(request: Request, session: DbSession, user: OptionalUser) -> Res
         return JSONResponse(how.issuer.profile(), media_type="application/ld+json")
     context = {"issuer": how.issuer, "keys": keys.jwks(session)["keys"]}
     return render(request, "badges/issuer.html", context)
+
+
+@router.get("/badges/achievements/{achievement_key:path}", include_in_schema=False)
+def achievement(request: Request, achievement_key: str, session: DbSession) -> JSONResponse:
+    """What a badge's achievement id resolves to: the achievement as OB 3.0 describes it."""
+    found = achievements.describe(session, achievement_key[:200])
+    if found is None:
+        raise NotFound("This issuer has no such achievement.")
+    body = {"@context": [VC_CONTEXT, OB_CONTEXT], **achievement_json(_how(request).issuer, found)}
+    return JSONResponse(body, media_type="application/ld+json")
 
 
 @router.get("/badges/issuer/jwks.json", include_in_schema=False)
