@@ -33,5 +33,5 @@ def award() -> None:
     how = service.issuing(get_settings())
     with _database().transaction() as session:
         ids = set(session.scalars(select(Employee.id)))
-        issued = service.award_many(session, how, ids)
+        issued = len(service.award_many(session, how, ids))
     typer.echo(f"Issued {issued} {'badge' if issued == 1 else 'badges'} to {len(ids)} people checked.")

@@ -8,8 +8,10 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from sqlalchemy import select
+from joserfc.jwk import ECKey
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pathways.audit import service as audit
 from pathways.auth.models import User
@@ -40,11 +42,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _sign(session: Session, how: Issuing, payload: dict[str, Any]) -> tuple[str, str]:
-    kid, key = keys.signing_key(session, how.secret_key)
+def _compact(kid: str, key: ECKey, payload: dict[str, Any]) -> str:
+    """VC-JOSE: the credential itself is the JWS payload, typed vc+jwt, its key named by kid."""
     header = {"alg": keys.ALGORITHM, "kid": kid, "typ": credentials.JWS_TYPE}
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    return kid, jws.serialize_compact(header, body, key, algorithms=[keys.ALGORITHM])
+    return jws.serialize_compact(header, body, key, algorithms=[keys.ALGORITHM])
+
+
+def _sign(session: Session, how: Issuing, payload: dict[str, Any]) -> tuple[str, str]:
+    kid, key = keys.signing_key(session, how.secret_key)
+    return kid, _compact(kid, key, payload)
 
 
 def award_earned(
@@ -52,56 +59,89 @@ def award_earned(
 ) -> list[Badge]:
     """Issue a badge for everything the person has earned and holds no badge for yet; returns the new ones.
     Idempotent: one badge per person and achievement, whatever the number of calls."""
+    return award_many(session, how, {employee_id}, today)
+
+
+# People per round of award_many: the id lists stay well under SQLite's and PostgreSQL's parameter limits.
+AWARD_CHUNK = 500
+LOOKUP_CHUNK = 2000
+
+
+def award_many(
+    session: Session, how: Issuing, employee_ids: set[int], today: dt.date | None = None
+) -> list[Badge]:
+    """award_earned for many people: a fixed number of queries per AWARD_CHUNK people (one INSERT and one
+    UPDATE for all the badges they earn), not a round of queries per person."""
     today = today or dt.date.today()
-    employee = session.get(Employee, employee_id)
-    if employee is None:
+    issued: list[Badge] = []
+    ordered = sorted(employee_ids)
+    for start in range(0, len(ordered), AWARD_CHUNK):
+        chunk = ordered[start : start + AWARD_CHUNK]
+        people = {e.id: e for e in session.scalars(select(Employee).where(Employee.id.in_(chunk)))}
+        held_rows = session.execute(
+            select(Badge.employee_id, Badge.achievement_key).where(Badge.employee_id.in_(chunk))
+        )
+        held = {(employee_id, key) for employee_id, key in held_rows}
+        new: list[tuple[Employee, achievements.Earned]] = []
+        for employee_id, items in achievements.earned_for_many(session, list(people), today).items():
+            for item in items:
+                if (employee_id, item.achievement.key) not in held:
+                    held.add((employee_id, item.achievement.key))
+                    new.append((people[employee_id], item))
+        issued += _issue(session, how, new)
+    return issued
+
+
+def _issue(session: Session, how: Issuing, new: list[tuple[Employee, achievements.Earned]]) -> list[Badge]:
+    if not new:
         return []
-    held = set(session.scalars(select(Badge.achievement_key).where(Badge.employee_id == employee_id)))
-    new = []
-    for item in achievements.earned(session, employee_id, today):
-        if item.achievement.key in held:
-            continue
-        held.add(item.achievement.key)
-        new.append(_issue(session, how, employee, item))
-    return new
-
-
-def award_many(session: Session, how: Issuing, employee_ids: set[int]) -> int:
-    return sum(len(award_earned(session, how, employee_id)) for employee_id in sorted(employee_ids))
-
-
-def _issue(session: Session, how: Issuing, employee: Employee, item: achievements.Earned) -> Badge:
     now = _now()
-    expires = (
-        dt.datetime.combine(item.expires_on, dt.time(), tzinfo=dt.UTC)
-        if item.expires_on is not None
-        else None
-    )
-    badge = Badge(
-        uuid=str(uuid.uuid4()),
-        employee_id=employee.id,
-        achievement_key=item.achievement.key,
-        kind=item.achievement.kind,
-        name=item.achievement.name[:300],
-        kid="",
-        issued_at=now,
-        expires_at=expires,
-    )
-    session.add(badge)
-    session.flush()  # the id places the badge in the status list, which the credential names
-    payload = credentials.credential(
-        how.issuer,
-        item.achievement,
-        credential_id=badge.uuid,
-        badge_id=badge.id,
-        holder_name=employee.name,
-        holder_email=employee.email,
-        issued_at=now,
-        expires_at=expires,
-    )
-    badge.kid, badge.credential_jwt = _sign(session, how, payload)
-    session.flush()
-    return badge
+    uuids = [str(uuid.uuid4()) for _ in new]
+    rows = [
+        {
+            "uuid": badge_uuid,
+            "employee_id": employee.id,
+            "achievement_key": item.achievement.key,
+            "kind": item.achievement.kind,
+            "name": item.achievement.name[:300],
+            "kid": "",
+            "issued_at": now,
+            "expires_at": dt.datetime.combine(item.expires_on, dt.time(), tzinfo=dt.UTC)
+            if item.expires_on
+            else None,
+            "credential_jwt": "",
+            "revoked_reason": "",
+        }
+        for badge_uuid, (employee, item) in zip(uuids, new, strict=True)
+    ]
+    # One executemany, then the rows back by uuid for their ids (which place each badge in the status list
+    # its credential names): the ORM's flush inserts row by row on SQLite to learn each id.
+    session.execute(insert(Badge), rows)
+    stored: dict[str, Badge] = {}
+    for start in range(0, len(uuids), LOOKUP_CHUNK):
+        found = session.scalars(select(Badge).where(Badge.uuid.in_(uuids[start : start + LOOKUP_CHUNK])))
+        stored.update((badge.uuid, badge) for badge in found)
+    badges = [stored[u] for u in uuids]
+    kid, key = keys.signing_key(session, how.secret_key)
+    signed = []
+    for badge, (employee, item) in zip(badges, new, strict=True):
+        payload = credentials.credential(
+            how.issuer,
+            item.achievement,
+            credential_id=badge.uuid,
+            badge_id=badge.id,
+            holder_name=employee.name,
+            holder_email=employee.email,
+            issued_at=now,
+            expires_at=badge.expires_at,
+        )
+        signed.append({"id": badge.id, "kid": kid, "credential_jwt": _compact(kid, key, payload)})
+    # One executemany by primary key: the ORM's flush would UPDATE row by row (it checks each row count).
+    session.execute(update(Badge), signed)
+    for badge, values in zip(badges, signed, strict=True):
+        set_committed_value(badge, "kid", values["kid"])
+        set_committed_value(badge, "credential_jwt", values["credential_jwt"])
+    return badges
 
 
 def badges_of(session: Session, employee_id: int) -> list[Badge]:
