@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pathways.learning import completion_rules as rules
-from pathways.learning.completions import Report, record_reports, withdraw_completion
+from pathways.learning.completions import RECORDED, Report, record_reports, withdraw_completion
 from pathways.xapi.agents import ifi_key
 from pathways.xapi.formats import parse_timestamp
 from pathways.xapi.models import XapiCompletionRejection
@@ -60,6 +60,7 @@ class Outcome:
 
     notes: dict[str, str] = field(default_factory=dict)
     rejections: list[dict[str, Any]] = field(default_factory=list)
+    recorded_for: set[int] = field(default_factory=set)  # employees with a completion recorded just now
 
 
 def rejection_row(
@@ -129,6 +130,8 @@ def record_batch(session: Session, statements: list[dict[str, Any]], lookup: Loo
             outcome.rejections.append(rejection_row(statement, result, report.employee_id, report.course_id))
         else:
             outcome.notes[report.ref] = result
+            if result == RECORDED:
+                outcome.recorded_for.add(report.employee_id)
     for row in outcome.rejections:
         outcome.notes[row["statement_id"]] = row["reason"]
     return outcome

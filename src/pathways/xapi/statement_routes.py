@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -10,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from pathways.badges import service as badges
 from pathways.deps import DbSession
 from pathways.xapi import consistency, credentials, formatting, queries
 from pathways.xapi.formats import XapiError, http_date, is_uuid, timestamp_to_ms
@@ -44,6 +46,12 @@ def _batch(xr: XapiRequest, statement_id: str | None) -> Batch:
     return Batch(statements)
 
 
+def _awarder(xr: XapiRequest) -> Callable[[set[int]], object]:
+    """Badges for the completions a batch records, in its transaction: a fixed number of queries a batch."""
+    how = badges.issuing(xr.request.app.state.settings)
+    return lambda employee_ids: badges.award_many(xr.session, how, employee_ids)
+
+
 def put_statement(xr: XapiRequest) -> Response:
     statement_id = xr.params.get("statementId")
     if statement_id is None:
@@ -55,7 +63,7 @@ def put_statement(xr: XapiRequest) -> Response:
         raise XapiError(f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
     with collector_paused():
         batch = _batch(xr, statement_id.lower())
-        store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+        store(xr.session, xr.client, batch, xr.version, xr.start_writing, _awarder(xr))
     return Response(status_code=204)
 
 
@@ -64,7 +72,7 @@ def post_statements(xr: XapiRequest) -> Response:
         raise XapiError(f"Unknown parameter(s): {', '.join(sorted(xr.params))}.")
     with collector_paused():
         batch = _batch(xr, None)
-        ids = store(xr.session, xr.client, batch, xr.version, before_reading=xr.start_writing)
+        ids = store(xr.session, xr.client, batch, xr.version, xr.start_writing, _awarder(xr))
     return Response(json.dumps(ids), media_type="application/json")
 
 

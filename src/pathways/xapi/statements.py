@@ -115,11 +115,13 @@ def store(
     batch: Batch,
     version: str,
     before_reading: Callable[[], None] | None = None,
+    on_completions: Callable[[set[int]], object] | None = None,
 ) -> list[str]:
     """Store a validated batch and return every statement id in order (new or already stored).
 
     What needs no database (ids, authority, refs) is done first, so a caller's `before_reading` (the SQLite
     write lock) is held only for the checks and the inserts. `stored` is taken after it (see consistency).
+    `on_completions` hears, in the same transaction, whose completions the batch recorded (badges).
     """
     statements = batch.statements
     authority = authority_for(client)
@@ -171,6 +173,8 @@ def store(
         row["bridge_note"] = completions.notes.get(row["statement_id"])
     new_refs = [r for r in refs if r["statement_id"] not in existing] if existing else refs
     insert_rows(session.connection(), new_rows, new_refs, completions.rejections)
+    if on_completions is not None and completions.recorded_for:
+        on_completions(completions.recorded_for)
     if voids:
         _void(session, voids)
     _store_attachments(session, batch.attachments)
