@@ -18,6 +18,7 @@ from pathways.db import Database
 from pathways.errors import BUSY, AppError, ServiceBusy, bounded, describe_errors
 from pathways.middleware import BodyLimits, CatchUnexpected, SecurityHeaders, declared_limits
 from pathways.querystring import DropEmptyQueryValues
+from pathways.scim import routes as scim_routes
 from pathways.web import render
 from pathways.xapi import http as xapi_http
 from pathways.xapi.formats import XapiError
@@ -37,6 +38,13 @@ def error_response(
         # shaped as the LRS shapes its own errors, with the version header.
         error = XapiError(message, status_code, dict(headers or {}))
         return xapi_http.error_response(error, request.headers.get(xapi_http.VERSION_HEADER))
+    if request.url.path.startswith(scim_routes.PREFIX.rsplit("/", 1)[0] + "/"):
+        # Anything the app itself answers under /scim/ (no such address, a body too large, a 500) is a SCIM
+        # error, as an identity system expects; a 422 from a query parameter is SCIM's invalidValue.
+        scim_type = "invalidValue" if status_code == 422 else None
+        return scim_routes.error_response(
+            400 if status_code == 422 else status_code, message, scim_type, headers
+        )
     if wants_json(request):
         headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status_code == 401 else {})}
         return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
@@ -141,6 +149,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         certifications_router,
         case_router,
         admin_router,
+        scim_routes.router,
     )
     for router in routers:
         app.include_router(router)
@@ -152,6 +161,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     api_docs.describe(app)
     install_error_handlers(app)
+    scim_routes.install(app)
     # Added innermost first: a request meets SecurityHeaders, CatchUnexpected, the session, BodyLimits, then
     # DropEmptyQueryValues just before routing.
     app.add_middleware(DropEmptyQueryValues)

@@ -37,6 +37,7 @@ from pathways.practice.models import (
     PracticeSet,
     PracticeSetMember,
 )
+from pathways.scim.models import ScimIdentity, ScimToken
 from pathways.stories.models import Story
 from pathways.stories.submission_models import StorySubmission
 from pathways.teams.models import OnboardingItem, OnboardingPlan, OnboardingTemplate
@@ -101,6 +102,8 @@ __all__ = [
     "Region",
     "Role",
     "RoleCompetency",
+    "ScimIdentity",
+    "ScimToken",
     "SignInThrottle",
     "Site",
     "Story",

@@ -46,7 +46,7 @@ def add_user(session: Session, new: NewUser) -> User:
     return user
 
 
-def _token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -55,14 +55,14 @@ def create_token(session: Session, email: str) -> str:
     if user is None:
         raise NotFound(f"No account for {normalise_email(email)}.")
     token = "pw_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token)))
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token)))
     session.flush()
     return token
 
 
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
     )
     if row is None:
         return None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from pathways.careers.models import Role
 from pathways.org.models import Employee, EmployeeMove, Site
 
-SOURCES = {"hr-import": "HR feed", "supervisor": "recorded by a supervisor"}
+SOURCES = {"hr-import": "HR feed", "supervisor": "recorded by a supervisor", "scim": "identity system (SCIM)"}
 
 
 @dataclass(frozen=True)

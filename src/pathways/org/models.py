@@ -50,7 +50,7 @@ class Employee(Base):
     __tablename__ = "employees"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employee_number: Mapped[str] = mapped_column(String(32), unique=True)
+    employee_number: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"), index=True)
@@ -79,7 +79,7 @@ class EmployeeMove(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     moved_on: Mapped[dt.date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(String(32))  # hr-import | supervisor
+    source: Mapped[str] = mapped_column(String(32))  # hr-import | supervisor | scim
     changes: Mapped[str] = mapped_column(String(64))
     from_role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
     to_role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))

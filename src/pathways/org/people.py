@@ -21,7 +21,9 @@ from pathways.org.models import EmploymentStatus
 COLUMNS = (
     "employee_number", "email", "name", "job_role", "site", "region", "manager_number", "hired_on", "status",
 )  # fmt: skip
-NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+# An identity system may key people by a GUID (36 characters) where HR uses a short number: 64 fits both.
+MAX_NUMBER = 64
+NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}")
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
 STATUSES = tuple(status.value for status in EmploymentStatus)
@@ -136,7 +138,7 @@ def read_row(
         return f"has {len(cells)} cells but the header has {len(columns)}"
     get = {name: cells[index] for name, index in columns.items()}
     checks = (
-        ("employee_number", NUMBER, 32), ("email", None, MAX_EMAIL), ("name", None, MAX_NAME),
+        ("employee_number", NUMBER, MAX_NUMBER), ("email", None, MAX_EMAIL), ("name", None, MAX_NAME),
         ("job_role", None, 120), ("site", CODE, 32), ("region", CODE, 32), ("hired_on", None, 10),
         ("status", None, 16),
     )  # fmt: skip
@@ -145,7 +147,7 @@ def read_row(
         if problem:
             return problem
     manager = get["manager_number"].strip()
-    if manager and (problem := _cell("manager_number", manager, NUMBER, 32)):
+    if manager and (problem := _cell("manager_number", manager, NUMBER, MAX_NUMBER)):
         return problem
     email = get["email"].strip()
     if not EMAIL.fullmatch(email):

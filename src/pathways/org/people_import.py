@@ -280,7 +280,9 @@ def _add_accounts(session: Session, created: list[tuple[Change, int]], managers:
         session.execute(insert(User), new_rows)
 
 
-def _apply_batch(session: Session, batch: list[Change], ids: _Ids, plan: Plan, today: dt.date) -> None:
+def _apply_batch(
+    session: Session, batch: list[Change], ids: _Ids, plan: Plan, today: dt.date, source: str
+) -> None:
     created = [change for change in batch if change.outcome == Outcome.CREATED]
     new_rows = [
         {
@@ -342,7 +344,7 @@ def _apply_batch(session: Session, batch: list[Change], ids: _Ids, plan: Plan, t
         updates.append(values)
         recorded = [name for name in change.fields if name in (*MOVE_FIELDS, "status")]
         if recorded:
-            moves.append(_move(existing, change, ids, today, recorded))
+            moves.append(_move(existing, change, ids, today, recorded, source))
     if late_managers:
         session.execute(update(Employee), late_managers)
     if updates:
@@ -359,10 +361,12 @@ def _apply_batch(session: Session, batch: list[Change], ids: _Ids, plan: Plan, t
     session.flush()
 
 
-def _move(existing: Existing, change: Change, ids: _Ids, today: dt.date, fields: list[str]) -> dict[str, Any]:
+def _move(
+    existing: Existing, change: Change, ids: _Ids, today: dt.date, fields: list[str], source: str
+) -> dict[str, Any]:
     person = change.person
     move: dict[str, Any] = {
-        "employee_id": existing.id, "moved_on": today, "source": SOURCE, "changes": ",".join(fields),
+        "employee_id": existing.id, "moved_on": today, "source": source, "changes": ",".join(fields),
         "from_role_id": None, "to_role_id": None, "from_site_id": None, "to_site_id": None,
         "from_manager_id": None, "to_manager_id": None, "from_status": None, "to_status": None,
     }  # fmt: skip
@@ -407,8 +411,10 @@ def apply_plan(
     deactivate_missing: bool,
     batch_size: int = BATCH,
     between_batches: Callable[[], None] | None = None,
+    source: str = SOURCE,
 ) -> None:
-    """Apply the changes, managers first. `between_batches` runs after each batch (a job may commit there)."""
+    """Apply the changes, managers first. `between_batches` runs after each batch (a job may commit there);
+    `source` names who asked, in each person's history (the HR feed, or an identity system by SCIM)."""
     ids = _Ids(session, org)
     _create_sites(session, plan, ids)
     pending = sorted(
@@ -416,7 +422,7 @@ def apply_plan(
         key=lambda change: (change.depth, change.person.row),
     )
     for start in range(0, len(pending), batch_size):
-        _apply_batch(session, pending[start : start + batch_size], ids, plan, today)
+        _apply_batch(session, pending[start : start + batch_size], ids, plan, today, source)
         if between_batches is not None:
             between_batches()
     if deactivate_missing and plan.missing:
