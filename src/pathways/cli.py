@@ -33,6 +33,7 @@ from pathways.org.models import Employee
 from pathways.plans import service as plans_service
 from pathways.plans.schemas import HOURS_PER_WEEK_DEFAULT, HoursPerWeekError, hours_per_week
 from pathways.practice.cli import cli as practice_cli
+from pathways.scim.cli import cli as scim_cli
 from pathways.trackers.cli import cli as tracker_cli
 from pathways.xapi.cli import cli as lrs_cli
 
@@ -56,6 +57,7 @@ app.add_typer(tracker_cli, name="tracker")
 app.add_typer(mail_cli, name="mail")
 app.add_typer(people_cli, name="people")
 app.add_typer(badges_cli, name="badges")
+app.add_typer(scim_cli, name="scim")
 
 
 def fail(message: str) -> None:

@@ -29,4 +29,9 @@ class ScimIdentity(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True)
     user_name: Mapped[str | None] = mapped_column(String(254), unique=True)
     external_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    # As the identity system spelled them: the HR rules keep employee numbers in upper case, and one work
+    # email with no type; SCIM gives back what it was sent.
+    employee_number: Mapped[str | None] = mapped_column(String(64))
+    email_type: Mapped[str | None] = mapped_column(String(32))
+    email_primary: Mapped[bool | None] = mapped_column()
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

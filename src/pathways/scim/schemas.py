@@ -6,12 +6,13 @@ what is kept (RFC 7643 §7 lets a service provider publish a subset). How they m
     userName                      the name the identity system signs people in with (unique, any case)
     externalId                    the identity system's own id for the person
     displayName                   the person's name
-    emails[primary]               the work email, which is also their sign-in email here
+    emails                        one work email, which is also their sign-in email here
     active                        false: employment ended, as status=terminated in the HR feed
-    title                         the job role: a role code of the career lattice (published as canonicalValues)
+    title                         the job role: a role code (published as canonicalValues)
     employeeNumber (enterprise)   the employee number the HR feed keys people by
     department (enterprise)       the site code (published as canonicalValues)
-    division (enterprise)         the site's region code: read-only, it follows from the site
+    division (enterprise)         the site's region code: read-only, it follows from the site; returned
+                                  when asked for (attributes=...), as is organization
     organization (enterprise)     the region's name: read-only
     manager.value (enterprise)    the manager's SCIM id
 """
@@ -35,6 +36,7 @@ from scim2_models import (
     Reference,
     Required,
     Resource,
+    Returned,
     ResourceType,
     Schema,
     ServiceProviderConfig,
@@ -50,6 +52,7 @@ MAX_PAGE = 200  # the most resources one list response carries (ServiceProviderC
 
 class Email(ComplexAttribute):
     value: Annotated[str | None, Required.true] = None
+    type: str | None = Field(None, examples=["work", "home", "other"])
     primary: bool | None = None
 
 
@@ -71,10 +74,10 @@ class EnterpriseUser(Extension):
     employee_number: Annotated[str | None, Required.true, CaseExact.false] = None
     """The employee number the HR feed keys people by."""
 
-    organization: Annotated[str | None, Mutability.read_only] = None
+    organization: Annotated[str | None, Mutability.read_only, Returned.request] = None
     """The name of the region the person's site is in."""
 
-    division: Annotated[str | None, Mutability.read_only] = None
+    division: Annotated[str | None, Mutability.read_only, Returned.request] = None
     """The code of the region the person's site is in."""
 
     department: Annotated[str | None, Required.true] = None
@@ -101,8 +104,9 @@ class User(Resource[Any]):
     emails: Annotated[list[Email] | None, Required.true] = None
     """The person's work email; it is also their sign-in email."""
 
-    active: bool | None = None
-    """False once the person's employment has ended."""
+    active: Annotated[bool | None, Required.true] = None
+    """False once the person's employment has ended: required, since Pathways must know whether someone
+    works here; remove it and nothing changes (a PATCH remove is refused), set it to false instead."""
 
 
 ScimUser = User[EnterpriseUser]

@@ -60,6 +60,9 @@ class Person:
     region_name: str
     user_name: str | None
     external_id: str | None
+    number_as_sent: str | None
+    email_type: str | None
+    email_primary: bool | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ def _query() -> Select[Any]:
             Region.name,
             ScimIdentity.user_name,
             ScimIdentity.external_id,
+            ScimIdentity.employee_number,
+            ScimIdentity.email_type,
+            ScimIdentity.email_primary,
         )  # fmt: skip
         .join(Role, Role.id == Employee.role_id)
         .join(Site, Site.id == Employee.site_id)
@@ -126,10 +132,18 @@ def resource(person: Person, base_url: str) -> ScimUser:
         user_name=person.user_name or person.email,
         display_name=person.name,
         title=person.role,
-        emails=[ScimEmail(value=person.email, primary=True)],
+        emails=[
+            ScimEmail(
+                value=person.email,
+                type=person.email_type if person.user_name else "work",
+                primary=person.email_primary if person.user_name else True,
+            )
+        ],
         active=person.status != EmploymentStatus.TERMINATED,
         EnterpriseUser=EnterpriseUser(
-            employee_number=person.number,
+            employee_number=number
+            if (number := person.number_as_sent or "").upper() == person.number
+            else person.number,
             organization=person.region_name,
             division=person.region,
             department=person.site,
@@ -152,12 +166,16 @@ class Wanted:
     site: str
     manager_id: int | None
     active: bool | None
+    number_as_sent: str
+    email_type: str | None
+    email_primary: bool | None
 
 
 def wanted(user: ScimUser) -> Wanted:
     extension = user[EnterpriseUser] or EnterpriseUser()
     emails = user.emails or []
-    email = next((e.value for e in emails if e.primary), None) or next((e.value for e in emails), None)
+    chosen = next((e for e in emails if e.primary), None) or next(iter(emails), None)
+    email = chosen.value if chosen else None
     required = {
         "userName": user.user_name, "displayName": user.display_name, "title": user.title,
         "emails": email, "employeeNumber": extension.employee_number, "department": extension.department,
@@ -183,6 +201,9 @@ def wanted(user: ScimUser) -> Wanted:
         site=(extension.department or "").strip().upper(),
         manager_id=manager_id,
         active=user.active,
+        number_as_sent=(extension.employee_number or "").strip(),
+        email_type=chosen.type if chosen else None,
+        email_primary=chosen.primary if chosen else None,
     )
 
 
@@ -272,6 +293,8 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
     assert saved is not None  # the plan was applied
     identity = _identity(session, saved) or ScimIdentity(employee_id=saved)
     identity.user_name, identity.external_id, identity.deleted_at = want.user_name, want.external_id, None
+    identity.employee_number, identity.email_type = want.number_as_sent, want.email_type
+    identity.email_primary = want.email_primary
     session.add(identity)
     session.flush()
     changed = [change.outcome.value for change in plan.changes]
