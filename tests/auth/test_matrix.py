@@ -55,8 +55,9 @@ PUBLIC = {
     ("GET", "/badges/status/{list_number}"),
     ("GET", "/badges/achievements/{achievement_key:path}"),
 }
-# Machine clients with their own credentials (HTTP Basic), never the browser session.
-OWN_AUTH_PREFIXES = ("/xapi",)
+# Machine clients with their own credentials (HTTP Basic for the LRS, a SCIM bearer token for identity
+# systems), never the browser session.
+OWN_AUTH_PREFIXES = ("/xapi", "/scim")
 PARAM = re.compile(r"{([^}:]+)(:[^}]+)?}")
 
 
@@ -104,6 +105,9 @@ def samples(session: Session) -> dict[str, str]:
         "badge_id": "1",
         "list_number": "1",
         "achievement_key": "course:PSR-110",
+        "raw_id": str(alice),  # a SCIM user's id is their employee id
+        "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+        "type_id": "User",
     }
 
 
@@ -152,6 +156,22 @@ def test_signed_in_accounts_never_see_a_server_error(
         if status >= 500:
             failures.append(f"{method} {path}: {status}")
     assert failures == []
+
+
+SCIM_ROUTES = [(m, p) for m, p in ROUTES if p.startswith("/scim/")]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_a_signed_in_browser_never_reaches_scim(client: TestClient, session: Session, account: str) -> None:
+    """SCIM answers only its own bearer tokens: an admin's session (or a personal API token) is refused."""
+    assert len(SCIM_ROUTES) >= 10
+    sign_in(client, account)
+    csrf = page_csrf(client, "/")
+    values = samples(session)
+    reached = [
+        f"{m} {p}: {s}" for m, p in SCIM_ROUTES if (s := call(client, m, fill(p, values), csrf)) != 401
+    ]
+    assert reached == []
 
 
 # Routes about one employee: a path parameter naming them, or their id in the body.

@@ -43,7 +43,9 @@ def refused_for_a_manager_who_left(result: CheckResult, database: Database) -> b
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_scim2_tester_passes_every_check(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_scim2_tester_passes_every_check(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     cluster = request.getfixturevalue("postgres_cluster") if backend == "postgresql" else None
     random.seed(SEED)
     database = fresh_database(backend, tmp_path, cluster)

@@ -58,7 +58,9 @@ def employees(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Employee)) or 0
 
 
-def test_create_then_read_back_and_the_same_body_twice_changes_nothing(scim: TestClient, session: Session) -> None:
+def test_create_then_read_back_and_the_same_body_twice_changes_nothing(
+    scim: TestClient, session: Session
+) -> None:
     created = scim.post(USERS, json=body(session, "S100"))
     assert created.status_code == 201, created.text
     assert created.headers["content-type"].startswith("application/scim+json")
@@ -100,7 +102,7 @@ def test_filter_by_user_name_and_external_id_and_pages(scim: TestClient, session
     none = scim.get(USERS, params={"count": 0}).json()
     assert none["totalResults"] == total and none["Resources"] == []
 
-    assert_error(scim.get(USERS, params={"filter": 'userName eq'}), 400, "invalidFilter")
+    assert_error(scim.get(USERS, params={"filter": "userName eq"}), 400, "invalidFilter")
     nick = assert_error(scim.get(USERS, params={"filter": 'nickName eq "x"'}), 400, "invalidFilter")
     assert "nickName" in nick["detail"]
     assert_error(scim.get(USERS, params={"count": "many"}), 400, "invalidValue")
@@ -121,11 +123,17 @@ def test_patch_active_false_ends_employment_as_the_hr_feed_does(scim: TestClient
     assert alice.status == "terminated"
     assert not account(session, "psr_alice").is_active
     assert browser.get("/account", follow_redirects=False).status_code == 303  # the session ended
-    assert session.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == account(session, "psr_alice").id))
+    assert session.scalar(
+        select(ApiToken.revoked_at).where(ApiToken.user_id == account(session, "psr_alice").id)
+    )
     api = TestClient(scim.app).get("/api/v1/me", headers={"Authorization": f"Bearer {api_token}"})
     assert api.status_code == 401
     move = session.scalar(select(EmployeeMove).where(EmployeeMove.employee_id == alice.id))
-    assert move is not None and move.source == "scim" and (move.from_status, move.to_status) == ("active", "terminated")
+    assert (
+        move is not None
+        and move.source == "scim"
+        and (move.from_status, move.to_status) == ("active", "terminated")
+    )
     # Nothing is deleted, and setting active again brings the same person back.
     back = scim.patch(f"{USERS}/{alice.id}", json=operation("replace", None, {"active": True}))
     assert back.status_code == 200 and back.json()["active"] is True
@@ -156,7 +164,8 @@ def test_a_manager_cycle_is_refused_with_the_loop_named(scim: TestClient, sessio
     assert alice.manager_id == carl.id
     moves = session.scalar(select(func.count()).select_from(EmployeeMove))
     refused = scim.patch(
-        f"{USERS}/{carl.id}", json=operation("replace", f"{ENTERPRISE_USER}:manager", {"value": str(alice.id)})
+        f"{USERS}/{carl.id}",
+        json=operation("replace", f"{ENTERPRISE_USER}:manager", {"value": str(alice.id)}),
     )
     error = assert_error(refused, 400, "invalidValue")
     assert "reporting cycle" in error["detail"] and alice.employee_number in error["detail"]
@@ -174,7 +183,9 @@ def test_a_manager_cycle_is_refused_with_the_loop_named(scim: TestClient, sessio
     assert "999999" in assert_error(unknown, 400, "invalidValue")["detail"]
 
 
-def test_bodies_that_break_the_schema_get_400_with_their_scim_type(scim: TestClient, session: Session) -> None:
+def test_bodies_that_break_the_schema_get_400_with_their_scim_type(
+    scim: TestClient, session: Session
+) -> None:
     before = employees(session)
     assert_error(scim.post(USERS, content=b"{not json", headers={"content-type": "application/scim+json"}),
                  400, "invalidSyntax")  # fmt: skip
@@ -187,7 +198,10 @@ def test_bodies_that_break_the_schema_get_400_with_their_scim_type(scim: TestCli
     role = assert_error(scim.post(USERS, json=body(session, "S302", title="astronaut")), 400, "invalidValue")
     assert "title 'astronaut' is not a job role" in role["detail"]
     site = body(session, "S303", extension={"department": "MOON-1"})
-    assert "department 'MOON-1' is not a site" in assert_error(scim.post(USERS, json=site), 400, "invalidValue")["detail"]
+    assert (
+        "department 'MOON-1' is not a site"
+        in assert_error(scim.post(USERS, json=site), 400, "invalidValue")["detail"]
+    )
     taken = body(session, "S304", emails=[{"value": "psr_alice@pathways.example", "primary": True}])
     assert_error(scim.post(USERS, json=taken), 409, "uniqueness")
     alice = person(session, "psr_alice")
@@ -200,7 +214,9 @@ def test_bodies_that_break_the_schema_get_400_with_their_scim_type(scim: TestCli
     assert employees(session) == before
 
 
-def test_delete_ends_employment_and_hides_the_user_but_keeps_the_person(scim: TestClient, session: Session) -> None:
+def test_delete_ends_employment_and_hides_the_user_but_keeps_the_person(
+    scim: TestClient, session: Session
+) -> None:
     user = scim.post(USERS, json=body(session, "S400")).json()
     assert scim.delete(f"{USERS}/{user['id']}").status_code == 204
     assert_error(scim.get(f"{USERS}/{user['id']}"), 404)

@@ -21,7 +21,6 @@ from scim2_models.path.expressions import (
     ValuePath,
 )
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, true
-from sqlalchemy.sql.elements import ColumnElement as Column
 
 from pathways.careers.models import Role
 from pathways.errors import shown
@@ -30,10 +29,12 @@ from pathways.scim.models import ScimIdentity
 from pathways.scim.schemas import CORE_USER, ENTERPRISE_USER
 
 MAX_FILTER = 1000
+# (schema, attribute, sub-attribute) -> (column, compared ignoring case)
+Columns = dict[tuple[str, str, str], tuple[Any, bool]]
 ENTERPRISE_ATTRIBUTES = {"employeenumber", "department", "division", "organization", "manager"}
 
 
-def _columns() -> dict[tuple[str, str, str], tuple[Column[Any], bool]]:
+def _columns() -> Columns:
     """(schema, attribute, sub-attribute) -> (column, compared ignoring case)."""
     core, enterprise = CORE_USER.lower(), ENTERPRISE_USER.lower()
     user_name = func.coalesce(ScimIdentity.user_name, Employee.email)
@@ -66,7 +67,7 @@ def _key(path: AttrPath, parent: AttrPath | None) -> tuple[str, str, str]:
     return (named or default).lower(), attr, (sub or "").lower()
 
 
-def _node(node: FilterNode, columns: dict[tuple[str, str, str], tuple[Column[Any], bool]],
+def _node(node: FilterNode, columns: Columns,
           parent: AttrPath | None) -> ColumnElement[bool]:  # fmt: skip
     if isinstance(node, LogicalExpr):
         terms = [_node(term, columns, parent) for term in node.terms]
@@ -88,8 +89,8 @@ def _node(node: FilterNode, columns: dict[tuple[str, str, str], tuple[Column[Any
     raise InvalidFilterException(detail="This filter is not supported.")
 
 
-def _column(columns: dict[tuple[str, str, str], tuple[Column[Any], bool]], key: tuple[str, str, str],
-            path: AttrPath) -> tuple[Column[Any], bool]:  # fmt: skip
+def _column(columns: Columns, key: tuple[str, str, str],
+            path: AttrPath) -> tuple[Any, bool]:  # fmt: skip
     if key not in columns:
         raise InvalidFilterException(
             detail=f"Filtering on {shown(str(path))} is not supported; filter on userName, externalId, "
@@ -98,7 +99,7 @@ def _column(columns: dict[tuple[str, str, str], tuple[Column[Any], bool]], key: 
     return columns[key]
 
 
-def _comparison(node: Comparison, columns: dict[tuple[str, str, str], tuple[Column[Any], bool]],
+def _comparison(node: Comparison, columns: Columns,
                 parent: AttrPath | None) -> ColumnElement[bool]:  # fmt: skip
     key = _key(node.attr_path, parent)
     op, value = node.op, node.value
@@ -108,7 +109,7 @@ def _comparison(node: Comparison, columns: dict[tuple[str, str, str], tuple[Colu
         active = Employee.status != EmploymentStatus.TERMINATED.value
         return active if (op == CompareOperator.eq) == value else not_(active)
     if key[1] in ("id", "manager"):
-        column: Column[Any] = Employee.id if key[1] == "id" else Employee.manager_id
+        column: Any = Employee.id if key[1] == "id" else Employee.manager_id
         if op not in (CompareOperator.eq, CompareOperator.ne):
             raise InvalidFilterException(detail=f"{key[1]} is compared with eq or ne.")
         number = _id(value)

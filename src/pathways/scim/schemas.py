@@ -17,11 +17,12 @@ what is kept (RFC 7643 §7 lets a service provider publish a subset). How they m
     manager.value (enterprise)    the manager's SCIM id
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 from scim2_models import (
     URN,
+    AnyExtension,
     AuthenticationScheme,
     Bulk,
     CaseExact,
@@ -36,8 +37,8 @@ from scim2_models import (
     Reference,
     Required,
     Resource,
-    Returned,
     ResourceType,
+    Returned,
     Schema,
     ServiceProviderConfig,
     Sort,
@@ -87,7 +88,7 @@ class EnterpriseUser(Extension):
     """The person's manager."""
 
 
-class User(Resource[Any]):
+class User(Resource[AnyExtension]):
     """A person in Pathways: an employee, with the account they sign in with."""
 
     __schema__ = URN(CORE_USER)
@@ -155,7 +156,7 @@ def service_provider_config(documentation: str) -> ServiceProviderConfig:
             default_pagination_method="index",
             default_page_size=100,
             max_page_size=MAX_PAGE,
-        ),  # fmt: skip
+        ),
         authentication_schemes=[
             AuthenticationScheme(
                 type=AuthenticationScheme.Type.oauthbearertoken,

@@ -21,7 +21,7 @@ from scim2_models import (
     SCIMException,
     UniquenessException,
 )
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from pathways.audit import service as audit
@@ -72,7 +72,7 @@ class Page:
     people: list[Person]
 
 
-def _query() -> Select[Any]:
+def _query() -> Any:
     return (
         select(
             Employee.id,
@@ -90,7 +90,7 @@ def _query() -> Select[Any]:
             ScimIdentity.employee_number,
             ScimIdentity.email_type,
             ScimIdentity.email_primary,
-        )  # fmt: skip
+        )
         .join(Role, Role.id == Employee.role_id)
         .join(Site, Site.id == Employee.site_id)
         .join(Region, Region.id == Site.region_id)
@@ -125,7 +125,7 @@ def resource(person: Person, base_url: str) -> ScimUser:
     manager = None
     if person.manager_id is not None:
         manager = Manager(value=str(person.manager_id), ref=f"{base_url}/Users/{person.manager_id}")
-    return ScimUser(
+    user = ScimUser(
         id=str(person.id),
         external_id=person.external_id,
         meta=Meta(resource_type="User", location=location),
@@ -140,16 +140,16 @@ def resource(person: Person, base_url: str) -> ScimUser:
             )
         ],
         active=person.status != EmploymentStatus.TERMINATED,
-        EnterpriseUser=EnterpriseUser(
-            employee_number=number
-            if (number := person.number_as_sent or "").upper() == person.number
-            else person.number,
-            organization=person.region_name,
-            division=person.region,
-            department=person.site,
-            manager=manager,
-        ),
     )
+    sent = person.number_as_sent or ""
+    user[EnterpriseUser] = EnterpriseUser(
+        employee_number=sent if sent.upper() == person.number else person.number,
+        organization=person.region_name,
+        division=person.region,
+        department=person.site,
+        manager=manager,
+    )
+    return user
 
 
 # ---------------------------------------------------------------- changes
@@ -277,9 +277,10 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
         status = EmploymentStatus.TERMINATED.value
     elif before is not None and (want.active is None or before.status != EmploymentStatus.TERMINATED):
         status = before.status  # on leave stays on leave
+    manager = _manager_number(session, want.manager_id)
     cells = {
         "employee_number": want.number, "email": want.email, "name": want.name, "job_role": want.title,
-        "site": want.site, "region": org.sites[want.site], "manager_number": _manager_number(session, want.manager_id),
+        "site": want.site, "region": org.sites[want.site], "manager_number": manager,
         "hired_on": (before.hire_date if before else today).isoformat(), "status": status,
     }  # fmt: skip
     row = people.read_row(0, [cells[name] for name in people.COLUMNS], COLUMNS, org, today)
