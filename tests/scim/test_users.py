@@ -142,6 +142,7 @@ def test_patch_active_false_ends_employment_as_the_hr_feed_does(scim: TestClient
 
 def test_a_changed_manager_site_or_role_is_a_move(scim: TestClient, session: Session) -> None:
     alice, bea = person(session, "psr_alice"), person(session, "lead_bea")
+    carl_id = alice.manager_id
     other_site = session.scalar(select(Site.code).where(Site.id != alice.site_id).order_by(Site.code))
     patch = {
         "schemas": [PATCH],
@@ -157,6 +158,8 @@ def test_a_changed_manager_site_or_role_is_a_move(scim: TestClient, session: Ses
     assert alice.manager_id == bea.id
     move = session.scalar(select(EmployeeMove).where(EmployeeMove.employee_id == alice.id))
     assert move is not None and set(move.changes.split(",")) == {"manager", "site"} and move.source == "scim"
+    assert (move.from_manager_id, move.to_manager_id) == (carl_id, bea.id)
+    assert move.from_site_id != move.to_site_id == alice.site_id
 
 
 def test_a_manager_cycle_is_refused_with_the_loop_named(scim: TestClient, session: Session) -> None:

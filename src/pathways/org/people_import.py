@@ -8,7 +8,7 @@ lock for long (people_jobs.py). A service: it flushes, never commits.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -94,7 +94,9 @@ class PeopleReport:
 
 
 # ---------------------------------------------------------------- reading
-def load_org(session: Session) -> Org:
+def load_org(session: Session, only: Collection[int] | None = None) -> Org:
+    """The organisation as the rules see it. `only`: just these people (by id), for a change to one person
+    (SCIM) that need not read everyone; the caller names everyone the rules will look at."""
     roles: dict[str, int] = {}
     role_codes: dict[int, str] = {}
     for role_id, code, name in session.execute(select(Role.id, Role.code, Role.name)):
@@ -108,13 +110,16 @@ def load_org(session: Session) -> Org:
         for code, region_id in session.execute(select(Site.code, Site.region_id))
     }
     site_codes = {site_id: code.upper() for site_id, code in session.execute(select(Site.id, Site.code))}
-    rows = session.execute(
-        select(
-            Employee.id, Employee.employee_number, Employee.email, Employee.name, Employee.role_id,
-            Employee.site_id, Employee.manager_id, Employee.hire_date, Employee.status,
-        )
-    ).all()  # fmt: skip
+    query = select(
+        Employee.id, Employee.employee_number, Employee.email, Employee.name, Employee.role_id,
+        Employee.site_id, Employee.manager_id, Employee.hire_date, Employee.status,
+    )  # fmt: skip
+    rows = session.execute(query if only is None else query.where(Employee.id.in_(only))).all()
     numbers = {row.id: row.employee_number.upper() for row in rows}
+    if only is not None:  # the managers' numbers, for those not loaded themselves
+        others = {row.manager_id for row in rows if row.manager_id and row.manager_id not in numbers}
+        found = session.execute(select(Employee.id, Employee.employee_number).where(Employee.id.in_(others)))
+        numbers.update({employee_id: number.upper() for employee_id, number in found})
     people = {
         numbers[row.id]: Existing(
             id=row.id,

@@ -237,6 +237,23 @@ def _manager_number(session: Session, manager_id: int | None) -> str:
     return str(row[0])
 
 
+def _involved(session: Session, want: Wanted, existing: Employee | None) -> set[int]:
+    """Everyone the HR rules look at for this one change: the person, their manager now, whoever has the
+    email, and the new manager with everyone above them (a reporting cycle would run through them)."""
+    ids = {existing.id} if existing is not None else set()
+    if existing is not None and existing.manager_id is not None:
+        ids.add(existing.manager_id)
+    owner = session.scalar(select(Employee.id).where(func.lower(Employee.email) == want.email))
+    if owner is not None:
+        ids.add(owner)
+    chain: set[int] = set()
+    above = want.manager_id
+    while above is not None and above not in chain:
+        chain.add(above)
+        above = session.scalar(select(Employee.manager_id).where(Employee.id == above))
+    return ids | chain
+
+
 def _reason(reason: str) -> SCIMException:
     """The HR rules' reason, in SCIM's words: the column it names becomes the attribute."""
     first, _, rest = reason.partition(" ")
@@ -265,7 +282,7 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
     if existing is not None and existing.employee_number.upper() != want.number:
         existing.employee_number = want.number  # the identity system renumbered them; the rules key by it
         session.flush()
-    org = load_org(session)
+    org = load_org(session, _involved(session, want, existing))
     if want.site not in org.sites:
         raise InvalidValueException(
             detail=f"department {shown(want.site)} is not a site in Pathways; use a site code "
