@@ -1,4 +1,4 @@
-"""`pathways scim token create --name IDP | list | revoke IDP`: printed once, stored as a hash, revoked by name."""
+"""`pathways scim token create --name IDP`, `list` and `revoke IDP`: printed once, stored as a hash."""
 
 import uuid
 from collections.abc import Iterator

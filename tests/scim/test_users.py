@@ -205,6 +205,10 @@ def test_bodies_that_break_the_schema_get_400_with_their_scim_type(
         "department 'MOON-1' is not a site"
         in assert_error(scim.post(USERS, json=site), 400, "invalidValue")["detail"]
     )
+    long_name = assert_error(
+        scim.post(USERS, json=body(session, "S305", userName="u" * 300)), 400, "invalidValue"
+    )
+    assert "userName" in long_name["detail"] and "254" in long_name["detail"]
     taken = body(session, "S304", emails=[{"value": "psr_alice@pathways.example", "primary": True}])
     assert_error(scim.post(USERS, json=taken), 409, "uniqueness")
     alice = person(session, "psr_alice")

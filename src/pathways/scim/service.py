@@ -183,6 +183,11 @@ def wanted(user: ScimUser) -> Wanted:
     missing = [name for name, value in required.items() if not (value or "").strip()]
     if missing:
         raise InvalidValueException(detail=f"Required: {', '.join(missing)}; nothing was changed.")
+    limits = (("userName", user.user_name, 254), ("externalId", user.external_id, 255),
+              ("emails.type", chosen.type if chosen else None, 32))  # fmt: skip
+    for name, value, limit in limits:
+        if value is not None and len(value) > limit:
+            raise InvalidValueException(detail=f"{name} {shown(value)} is longer than {limit} characters.")
     manager_id = None
     if extension.manager is not None and extension.manager.value is not None:
         value = str(extension.manager.value).strip()
