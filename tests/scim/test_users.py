@@ -218,6 +218,10 @@ def test_bodies_that_break_the_schema_get_400_with_their_scim_type(
     assert_error(removed, 400, "mutability")
     no_target = operation("replace", 'emails[value eq "nobody@x.example"].value', "a@b.example")
     assert_error(scim.patch(f"{USERS}/{alice.id}", json=no_target), 400, "noTarget")
+    # Digits that are not 0-9 ("²") are no id: found by the generated queries in test_bad_input.py.
+    assert_error(scim.get(f"{USERS}/²"), 404)
+    superscript = operation("replace", f"{ENTERPRISE_USER}:manager", {"value": "²"})
+    assert_error(scim.patch(f"{USERS}/{alice.id}", json=superscript), 400, "invalidValue")
     assert employees(session) == before
 
 
@@ -252,3 +256,27 @@ def test_tokens_and_only_tokens_reach_scim(scim: TestClient, session: Session) -
     session.flush()
     assert_error(scim.get(USERS), 401)
     assert_error(scim.get("/scim/v2/Nowhere"), 404)  # even unknown addresses answer in SCIM's format
+
+
+def test_what_entra_id_and_okta_send_is_understood(scim: TestClient, session: Session) -> None:
+    """Okta sends name parts and phone numbers Pathways does not keep (ignored); Entra ID capitalises its
+    operations, sends booleans as strings and the manager as a bare id."""
+    okta = body(session, "S500", name={"givenName": "Ola", "familyName": "Okta"},
+                phoneNumbers=[{"value": "555-0100", "type": "work"}], locale="en-US")  # fmt: skip
+    created = scim.post(USERS, json=okta)
+    assert created.status_code == 201, created.text
+    assert "name" not in created.json() and "phoneNumbers" not in created.json()
+    carl = person(session, "sup_carl")
+    entra = {
+        "schemas": [PATCH],
+        "Operations": [
+            {"op": "Replace", "path": "active", "value": "False"},
+            {"op": "Add", "path": f"{ENTERPRISE_USER}:manager", "value": str(carl.id)},
+            {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ola.okta@pathways.example"},
+        ],
+    }
+    patched = scim.patch(f"{USERS}/{created.json()['id']}", json=entra)
+    assert patched.status_code == 200, patched.text
+    user = patched.json()
+    assert user["active"] is False and user[ENTERPRISE_USER]["manager"]["value"] == str(carl.id)
+    assert user["emails"][0]["value"] == "ola.okta@pathways.example"

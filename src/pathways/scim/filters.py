@@ -139,4 +139,4 @@ def _comparison(node: Comparison, columns: Columns,
 
 def _id(value: Any) -> int | None:
     text = str(value)
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None

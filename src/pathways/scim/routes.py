@@ -34,7 +34,7 @@ from pathways.errors import bounded, shown
 from pathways.org.models import Site
 from pathways.scim import schemas, service, tokens
 from pathways.scim.models import ScimToken
-from pathways.scim.schemas import MAX_PAGE, MEDIA_TYPE, ScimUser
+from pathways.scim.schemas import MAX_PAGE, MEDIA_TYPE, POLICY, ScimUser
 
 PREFIX = "/scim/v2"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -90,14 +90,14 @@ def parsed(model: Any, body: Any, context: Context) -> Any:
     if not isinstance(body, dict):
         raise InvalidSyntaxException(detail="The request body must be a JSON object.")
     try:
-        return model.model_validate(body, scim_ctx=context)
+        return model.model_validate(body, scim_ctx=context, scim_policy=POLICY)
     except ValidationError as exc:
         error = Error.from_validation_errors(exc)[0]
         raise SCIMException.from_error(error) from None
 
 
 def user_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFoundException(detail=f"There is no user with id {shown(raw)}.")
     return int(raw)
 

@@ -40,6 +40,7 @@ from scim2_models import (
     ResourceType,
     Returned,
     Schema,
+    ScimPolicy,
     ServiceProviderConfig,
     Sort,
     Uniqueness,
@@ -49,6 +50,8 @@ CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MEDIA_TYPE = "application/scim+json"
 MAX_PAGE = 200  # the most resources one list response carries (ServiceProviderConfig filter.maxResults)
+# Identity systems send more than Pathways keeps (name parts, phone numbers, addresses): ignored, not refused.
+POLICY = ScimPolicy(unknown=ScimPolicy.Unknown.ignore)
 
 
 class Email(ComplexAttribute):

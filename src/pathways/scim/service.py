@@ -32,7 +32,7 @@ from pathways.org.models import Employee, EmploymentStatus, Region, Site
 from pathways.org.people_import import apply_plan, load_org
 from pathways.scim import filters
 from pathways.scim.models import ScimIdentity
-from pathways.scim.schemas import MAX_PAGE, EnterpriseUser, Manager, ScimUser
+from pathways.scim.schemas import MAX_PAGE, POLICY, EnterpriseUser, Manager, ScimUser
 from pathways.scim.schemas import Email as ScimEmail
 
 SOURCE = "scim"
@@ -191,7 +191,7 @@ def wanted(user: ScimUser) -> Wanted:
     manager_id = None
     if extension.manager is not None and extension.manager.value is not None:
         value = str(extension.manager.value).strip()
-        if not value.isdigit() or len(value) > 18:
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise InvalidValueException(
                 detail=f"manager.value {shown(value)} is not the id of a user in Pathways."
             )
@@ -332,9 +332,21 @@ def patch(session: Session, employee_id: int, body: Any, base_url: str, today: d
     """Apply a PatchOp to the person as SCIM sees them (scim2-models does add, replace and remove), then
     save the result through the same rules as a replacement."""
     current = resource(get_person(session, employee_id), base_url)
-    operation = PatchOp[ScimUser].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
-    operation.patch(current)
+    operation = PatchOp[ScimUser].model_validate(
+        _manager_as_object(body), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
+    )
+    operation.patch(current, scim_policy=POLICY)
     return save(session, wanted(current), employee_id, today)
+
+
+def _manager_as_object(body: Any) -> Any:
+    """Entra ID sets the manager as a bare id (`"value": "42"`), not as the complex attribute: read it as
+    `{"value": "42"}`."""
+    for item in body.get("Operations") or [] if isinstance(body, dict) else []:
+        path = item.get("path") if isinstance(item, dict) else None
+        if isinstance(path, str) and path.lower().endswith("manager") and isinstance(item.get("value"), str):
+            item["value"] = {"value": item["value"]}
+    return body
 
 
 def delete(session: Session, employee_id: int, today: dt.date) -> None:
