@@ -12,9 +12,11 @@ from starlette.testclient import TestClient
 from pathways.scim.schemas import CORE_USER, ENTERPRISE_USER
 from tests.org.people_files import person
 
-NAMES = ["userName", "externalId", "displayName", "title", "emails", "active", "id", "meta", "schemas",
-         ENTERPRISE_USER, f"{ENTERPRISE_USER}:manager", f"{ENTERPRISE_USER}:employeeNumber",
-         f"{ENTERPRISE_USER}:department", "emails[primary eq true].value", "name.givenName", "nickName"]  # fmt: skip
+NAMES = [
+    "userName", "externalId", "displayName", "title", "emails", "active", "id", "meta", "schemas",
+    ENTERPRISE_USER, f"{ENTERPRISE_USER}:manager", f"{ENTERPRISE_USER}:employeeNumber",
+    f"{ENTERPRISE_USER}:department", "emails[primary eq true].value", "name.givenName", "nickName",
+]  # fmt: skip
 scalars = st.one_of(
     st.none(),
     st.booleans(),
