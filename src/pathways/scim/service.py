@@ -315,16 +315,20 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
     saved = session.scalar(select(Employee.id).where(Employee.employee_number == row.number))
     assert saved is not None  # the plan was applied
     identity = _identity(session, saved) or ScimIdentity(employee_id=saved)
+    kept = (identity.user_name, identity.external_id, identity.deleted_at, identity.employee_number,
+            identity.email_type, identity.email_primary)  # fmt: skip
     identity.user_name, identity.external_id, identity.deleted_at = want.user_name, want.external_id, None
     identity.employee_number, identity.email_type = want.number_as_sent, want.email_type
     identity.email_primary = want.email_primary
     session.add(identity)
     session.flush()
-    changed = [change.outcome.value for change in plan.changes]
-    audit.record(
-        session, actor_user_id=None, action="scim.user.save", entity="employees", entity_id=saved,
-        after={"source": SOURCE, "outcome": changed[0] if changed else "unchanged"},
-    )  # fmt: skip
+    outcome = plan.changes[0].outcome.value if plan.changes else "unchanged"
+    now = (want.user_name, want.external_id, None, want.number_as_sent, want.email_type, want.email_primary)
+    if outcome != "unchanged" or kept != now:  # the same body twice records nothing the second time
+        audit.record(
+            session, actor_user_id=None, action="scim.user.save", entity="employees", entity_id=saved,
+            after={"source": SOURCE, "outcome": outcome, "userName": want.user_name},
+        )  # fmt: skip
     return saved
 
 
