@@ -36,6 +36,8 @@ from pathways.scim.schemas import MAX_PAGE, POLICY, EnterpriseUser, Manager, Sci
 from pathways.scim.schemas import Email as ScimEmail
 
 SOURCE = "scim"
+# The HR rules keep employee numbers in upper case and emails in lower case (as `wanted` makes them), so
+# people are looked up by an exact match, on the unique index, not by a scan of everyone through upper().
 # The HR feed's column names, as SCIM calls them, for the reasons people.read_row gives.
 ATTRIBUTES = {
     "employee_number": "employeeNumber", "email": "emails", "name": "displayName", "job_role": "title",
@@ -222,7 +224,7 @@ def _check_unique(session: Session, want: Wanted, employee_id: int | None) -> No
     )
     if owner is not None and owner != employee_id:
         raise UniquenessException(detail=f"userName {shown(want.user_name)} belongs to another user.")
-    numbered = session.scalar(select(Employee.id).where(func.upper(Employee.employee_number) == want.number))
+    numbered = session.scalar(select(Employee.id).where(Employee.employee_number == want.number))
     if numbered is not None and numbered != employee_id:
         raise UniquenessException(
             detail=f"employeeNumber {shown(want.number)} belongs to another user (id {numbered})."
@@ -248,7 +250,7 @@ def _involved(session: Session, want: Wanted, existing: Employee | None) -> set[
     ids = {existing.id} if existing is not None else set()
     if existing is not None and existing.manager_id is not None:
         ids.add(existing.manager_id)
-    owner = session.scalar(select(Employee.id).where(func.lower(Employee.email) == want.email))
+    owner = session.scalar(select(Employee.id).where(Employee.email == want.email))
     if owner is not None:
         ids.add(owner)
     chain: set[int] = set()
@@ -275,7 +277,7 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
         # The HR feed may have brought the person in already, or the identity system deleted them before:
         # a user created with their employee number is them.
         employee_id = session.scalar(
-            select(Employee.id).where(func.upper(Employee.employee_number) == want.number)
+            select(Employee.id).where(Employee.employee_number == want.number)
         )
         identity = _identity(session, employee_id) if employee_id else None
         if identity is not None and identity.deleted_at is None:
