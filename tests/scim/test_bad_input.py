@@ -71,3 +71,36 @@ def test_generated_queries(scim: TestClient, expression: str, start: str, count:
         scim.get("/scim/v2/Users", params={"filter": expression, "startIndex": start, "count": count})
     )
     scim_answer(scim.get(f"/scim/v2/Users/{quote(expression, safe='') or 'x'}"))
+
+
+def patch_of(*operations: dict[str, Any]) -> dict[str, Any]:
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": list(operations)}
+
+
+def test_no_scim_answer_echoes_a_long_or_raw_value(scim: TestClient, session: Session) -> None:
+    """As tests/security/test_echo.py checks for the rest of the app (which leaves /scim to this test)."""
+    from tests.security.test_echo import HOSTILE, echoes
+
+    alice = person(session, "psr_alice")
+    hostile_user = {"schemas": [CORE_USER, ENTERPRISE_USER], "userName": HOSTILE, "displayName": HOSTILE,
+                    "title": HOSTILE, "emails": [{"value": HOSTILE}], "active": True,
+                    ENTERPRISE_USER: {"employeeNumber": HOSTILE, "department": HOSTILE}}  # fmt: skip
+    answers = [
+        scim.get(f"/scim/v2/Users/{quote(HOSTILE)}"),
+        scim.get("/scim/v2/Users", params={"filter": f'userName eq "{HOSTILE}"'}),
+        scim.get("/scim/v2/Users", params={"filter": f"{'a' * 5000} eq 1"}),
+        scim.get("/scim/v2/Users", params={"count": HOSTILE}),
+        scim.get("/scim/v2/Users", params={"attributes": HOSTILE}),
+        scim.get(f"/scim/v2/Schemas/{quote(HOSTILE)}"),
+        scim.post("/scim/v2/Users", json=hostile_user),
+        scim.post("/scim/v2/Users", json={**hostile_user, "userName": "ok", "title": "psr-1"}),
+        scim.patch(
+            f"/scim/v2/Users/{alice.id}", json=patch_of({"op": "replace", "path": HOSTILE, "value": 1})
+        ),
+        scim.patch(
+            f"/scim/v2/Users/{alice.id}", json=patch_of({"op": HOSTILE, "path": "active", "value": 1})
+        ),
+    ]
+    problems = [(a.request.url.path[:40], a.status_code, echoes(a.text)) for a in answers if echoes(a.text)]
+    assert problems == []
+    assert all(400 <= a.status_code < 500 for a in answers), [a.status_code for a in answers]
