@@ -276,9 +276,7 @@ def save(session: Session, want: Wanted, employee_id: int | None, today: dt.date
     if employee_id is None:
         # The HR feed may have brought the person in already, or the identity system deleted them before:
         # a user created with their employee number is them.
-        employee_id = session.scalar(
-            select(Employee.id).where(Employee.employee_number == want.number)
-        )
+        employee_id = session.scalar(select(Employee.id).where(Employee.employee_number == want.number))
         identity = _identity(session, employee_id) if employee_id else None
         if identity is not None and identity.deleted_at is None:
             raise UniquenessException(
