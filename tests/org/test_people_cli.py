@@ -63,6 +63,24 @@ def test_dry_run_then_apply_then_again_then_a_full_feed(database_url: str, tmp_p
     assert {after[number] for number in before} == {"terminated"} and after["N1"] == "active"
 
 
+def test_a_manager_who_has_left_is_a_warning_after_the_rejections(database_url: str, tmp_path: Path) -> None:
+    file = tmp_path / "hr.csv"
+    file.write_bytes(
+        feed(new_row("N1", status="terminated"), new_row("N2", "N1"), new_row("N3", job_role="astronaut"))
+    )
+    result = runner.invoke(app, ["people", "import", str(file)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    warning = (
+        "  row 3 (applied, with a warning): manager_number 'N1' has left (terminated); "
+        "this person reports to them until they get a current manager"
+    )
+    assert warning in lines
+    assert lines.index(warning) > next(i for i, line in enumerate(lines) if "row 4: job_role" in line)
+    assert "1 rejected" in result.output and "1 with a warning" in result.output
+    assert statuses(database_url)["N2"] == "active"
+
+
 def test_a_bad_file_is_an_error_that_changes_nothing(database_url: str, tmp_path: Path) -> None:
     file = tmp_path / "hr.csv"
     file.write_text("employee_number,email\nE1,a@b.example\n")

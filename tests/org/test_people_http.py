@@ -99,6 +99,49 @@ def test_the_api_imports_for_admins_only(client: TestClient, session: Session) -
     assert refused.status_code == 403 and "Only administrators can import people" in refused.json()["detail"]
 
 
+def left_manager_file() -> bytes:
+    return feed(new_row("N1", status="terminated"), new_row("N2", "N1"))
+
+
+WARNING = (
+    "manager_number 'N1' has left (terminated); this person reports to them until they get a current manager"
+)
+
+
+def test_the_preview_lists_a_manager_who_has_left_under_warnings(
+    client: TestClient, session: Session
+) -> None:
+    sign_in(client, "admin_ada")
+    token = page_csrf(client)
+    preview = client.post(
+        "/admin/people/import",
+        data={"csrf_token": token},
+        files={"file": ("hr.csv", left_manager_file(), "text/csv")},
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Warnings (1)" in preview.text and "These rows will be applied" in preview.text
+    escaped = WARNING.replace("'", "&#39;")
+    assert f'<td class="num">3</td><td>{escaped}</td>' in preview.text
+    assert "Apply: 2 changes" in preview.text
+    stored = session.scalar(select(PeopleImport))
+    assert stored is not None
+    applied = client.post(f"/admin/people/import/{stored.id}/apply", data={"csrf_token": token})
+    assert applied.status_code == 200 and "Warnings (1)" in applied.text and "were applied" in applied.text
+    n2 = session.scalar(select(Employee).where(Employee.employee_number == "N2"))
+    assert n2 is not None and n2.status == "active"
+
+
+def test_the_api_answers_a_manager_who_has_left_as_a_warning(client: TestClient, session: Session) -> None:
+    sign_in(client, "admin_ada")
+    headers = {"X-CSRF-Token": page_csrf(client)}
+    files = {"file": ("hr.csv", left_manager_file(), "text/csv")}
+    body = client.post("/api/v1/people/import", files=files, headers=headers).json()
+    assert (body["created"], body["rejected"], body["warned"]) == (2, 0, 1), body
+    assert body["warnings"] == [{"row": 3, "message": WARNING}] and body["rejections"] == []
+    n2 = session.scalar(select(Employee).where(Employee.employee_number == "N2"))
+    assert n2 is not None and n2.manager_id is not None
+
+
 def test_a_leaver_is_signed_out_everywhere_at_once(client: TestClient, session: Session) -> None:
     sign_in(client, "psr_alice")
     assert client.get("/learning", follow_redirects=False).status_code == 200

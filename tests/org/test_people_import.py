@@ -188,6 +188,44 @@ def test_reporting_cycles_are_refused_in_the_file_and_through_pathways(session: 
     assert person(session, "sup_carl").manager_id == carl.manager_id
 
 
+LEFT = "has left (terminated); this person reports to them until they get a current manager"
+
+
+def test_a_manager_who_has_left_is_a_warning_and_the_row_is_applied(session: Session) -> None:
+    carl, alice = person(session, "sup_carl"), person(session, "psr_alice")
+    assert alice.manager_id == carl.id
+    ended = run(session, feed(row_of(session, carl, status="terminated")))
+    assert ended.counts["deactivated"] == 1 and ended.warned == 0  # Carl's reports are not in that file
+    report = run(
+        session,
+        feed(
+            row_of(session, alice, job_role="psr-2"),  # row 2: under Carl, who left, in Pathways
+            new_row("N1", carl.employee_number),  # row 3: new, under Carl
+            new_row("N2", status="terminated"),  # row 4: leaves in this very file
+            new_row("N3", "N2"),  # row 5: under N2
+            new_row("N4", "N2", status="terminated"),  # row 6: has left too: nothing to warn of
+        ),
+    )
+    assert report.rejected == 0, report.rejections
+    assert [w.row for w in report.warnings] == [2, 3, 5] and report.warned == 3
+    messages = {w.row: w.message for w in report.warnings}
+    assert messages[2] == f"manager_number '{carl.employee_number}' {LEFT}"
+    assert messages[5] == f"manager_number 'N2' {LEFT}"
+    assert "3 with a warning" in report.summary() and report.as_dict()["warned"] == 3
+    assert (report.counts["moved"], report.counts["created"]) == (1, 4)
+    alice = person(session, "psr_alice")
+    assert alice.manager_id == carl.id and alice.role_id == session.scalar(
+        select(Role.id).where(Role.code == "psr-2")
+    )
+    assert by_number(session, "N1").manager_id == carl.id
+    assert by_number(session, "N3").manager_id == by_number(session, "N2").id
+    # Given a current manager, the row applies without a warning.
+    bea = person(session, "lead_bea")
+    moved = run(session, feed(row_of(session, alice, manager_number=bea.employee_number)))
+    assert moved.warned == 0 and moved.counts["moved"] == 1
+    assert person(session, "psr_alice").manager_id == bea.id
+
+
 def test_a_file_that_cannot_be_read_changes_nothing(session: Session) -> None:
     with pytest.raises(PeopleFileError, match="missing column: status"):
         run(session, b"employee_number,email,name,job_role,site,region,manager_number,hired_on\nE1,a@b.c\n")

@@ -170,6 +170,26 @@ def test_a_changed_manager_site_or_role_is_a_move(scim: TestClient, session: Ses
     assert move.from_site_id != move.to_site_id == alice.site_id
 
 
+def test_a_manager_who_has_left_is_no_refusal(scim: TestClient, session: Session) -> None:
+    """As in the HR feed, where it is a warning: an identity system ends a manager before moving their
+    reports, and meanwhile still changes those reports."""
+    alice, carl = person(session, "psr_alice"), person(session, "sup_carl")
+    assert alice.manager_id == carl.id
+    left = scim.patch(f"{USERS}/{carl.id}", json=operation("replace", "active", False))
+    assert left.status_code == 200, left.text
+    other_role = session.scalar(select(Role.code).where(Role.id != alice.role_id).order_by(Role.code))
+    retitled = scim.patch(f"{USERS}/{alice.id}", json=operation("replace", "title", other_role))
+    assert retitled.status_code == 200, retitled.text
+    session.refresh(alice)
+    assert alice.manager_id == carl.id
+    assert session.scalar(select(Role.code).where(Role.id == alice.role_id)) == other_role
+    created = scim.post(USERS, json=body(session, "N1", extension={"manager": {"value": str(carl.id)}}))
+    assert created.status_code == 201, created.text
+    assert created.json()[ENTERPRISE_USER]["manager"]["value"] == str(carl.id)
+    new = session.scalar(select(Employee).where(Employee.employee_number == "N1"))
+    assert new is not None and new.manager_id == carl.id and new.status == "active"
+
+
 def test_a_manager_cycle_is_refused_with_the_loop_named(scim: TestClient, session: Session) -> None:
     alice, carl = person(session, "psr_alice"), person(session, "sup_carl")
     assert alice.manager_id == carl.id

@@ -65,6 +65,10 @@ def import_command(
         typer.echo(f"  row {rejection.row}: {rejection.reason}")
     if report.rejected > SHOWN:
         typer.echo(f"  ... and {report.rejected - SHOWN} more rejected rows")
+    for warning in report.warnings[:SHOWN]:
+        typer.echo(f"  row {warning.row} (applied, with a warning): {warning.message}")
+    if report.warned > SHOWN:
+        typer.echo(f"  ... and {report.warned - SHOWN} more rows with a warning")
     for person in report.missing_samples:
         typer.echo(f"  missing from the file: {person.number} {person.name}")
     if report.missing > len(report.missing_samples):

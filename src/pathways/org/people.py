@@ -5,6 +5,7 @@ import (people_import.py) applies the plan, and a SCIM endpoint can check one pe
 A row is refused with a reason (row, column and value) and nothing is applied for it: a malformed cell, an
 unknown job role, a manager who exists neither in Pathways nor in the file or who would close a reporting
 cycle, an employee number or email that appears twice in the file, a hire date in the future.
+A row whose manager has left is applied with a warning (the plan's `warnings`, by row).
 """
 
 import datetime as dt
@@ -104,10 +105,19 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class RowWarning:
+    """A row that is applied, with something the HR team should know about it."""
+
+    row: int
+    message: str
+
+
 @dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
     missing: list[Existing] = field(default_factory=list)  # in Pathways, active, and not in the file
     new_sites: dict[str, str] = field(default_factory=dict)  # site code -> region code
     new_regions: list[str] = field(default_factory=list)
@@ -264,14 +274,26 @@ def _manager_problems(
                 problems[key] = (
                     f"manager_number {shown(manager)} is not an employee in Pathways or in this file"
                 )
-        elif (
-            person.status != EmploymentStatus.TERMINATED
+    return problems
+
+
+def _left_manager_warnings(accepted: Mapping[str, PersonRow], org: Org) -> dict[int, str]:
+    """A current person whose manager has left is applied all the same: HR and identity systems often end a
+    manager's employment before moving their reports, and the people above still see them through the
+    reporting line. The row says so."""
+    warnings: dict[int, str] = {}
+    for person in accepted.values():
+        manager = person.manager
+        if (
+            manager is not None
+            and person.status != EmploymentStatus.TERMINATED
             and _final_status(manager, accepted, org) == EmploymentStatus.TERMINATED
         ):
-            problems[key] = (
-                f"manager_number {shown(manager)} is terminated; give this person a current manager"
+            warnings[person.row] = (
+                f"manager_number {shown(manager)} has left (terminated); "
+                "this person reports to them until they get a current manager"
             )
-    return problems
+    return warnings
 
 
 def _cycle_problems(accepted: dict[str, PersonRow], org: Org) -> dict[str, str]:
@@ -392,6 +414,8 @@ def plan_people(
             if person.region not in org.regions and person.region not in plan.new_regions:
                 plan.new_regions.append(person.region)
     plan.rejections = [Rejection(row, reason) for row, reason in sorted(reasons.items())]
+    warnings = _left_manager_warnings(accepted, org)
+    plan.warnings = [RowWarning(row, message) for row, message in sorted(warnings.items())]
     in_file = set(numbers)
     plan.missing = [
         person

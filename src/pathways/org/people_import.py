@@ -31,6 +31,7 @@ from pathways.org.people import (
     Plan,
     Rejection,
     RowIndex,
+    RowWarning,
     describe,
     plan_people,
     read_row,
@@ -66,6 +67,8 @@ class PeopleReport:
     rejected: int = 0
     missing: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    warned: int = 0  # rows applied with a warning (a manager who has left)
+    warnings: list[RowWarning] = field(default_factory=list)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     missing_samples: list[Sample] = field(default_factory=list)
     new_sites: int = 0
@@ -83,11 +86,13 @@ class PeopleReport:
             f"{self.rows} rows: {c['created']} created, {c['updated']} updated, {c['moved']} moved, "
             f"{c['deactivated']} deactivated, {c['unchanged']} unchanged, {self.rejected} rejected{missing}"
         )
+        if self.warned:
+            text += f", {self.warned} with a warning"
         return text + (" (dry run: nothing changed)" if self.dry_run else "")
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rows": self.rows, **self.counts, "rejected": self.rejected, "missing": self.missing,
+            "rows": self.rows, **self.counts, "rejected": self.rejected, "warned": self.warned, "missing": self.missing,
             "new_sites": self.new_sites, "dry_run": self.dry_run,
             "deactivate_missing": self.deactivate_missing,
         }  # fmt: skip
@@ -193,6 +198,8 @@ def report_of(plan: Plan, org: Org, *, dry_run: bool, deactivate_missing: bool) 
     report = PeopleReport(dry_run=dry_run, deactivate_missing=deactivate_missing, rows=plan.rows)
     report.rejected = len(plan.rejections)
     report.rejections = plan.rejections[:MAX_LISTED]
+    report.warned = len(plan.warnings)
+    report.warnings = plan.warnings[:MAX_LISTED]
     report.missing = len(plan.missing)
     report.new_sites = len(plan.new_sites)
     for change in plan.changes:
