@@ -92,8 +92,8 @@ class PeopleReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rows": self.rows, **self.counts, "rejected": self.rejected, "warned": self.warned, "missing": self.missing,
-            "new_sites": self.new_sites, "dry_run": self.dry_run,
+            "rows": self.rows, **self.counts, "rejected": self.rejected, "warned": self.warned,
+            "missing": self.missing, "new_sites": self.new_sites, "dry_run": self.dry_run,
             "deactivate_missing": self.deactivate_missing,
         }  # fmt: skip
 

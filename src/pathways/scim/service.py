@@ -2,11 +2,11 @@
 
 A SCIM body becomes one HR row (people.read_row checks it), planned against the organisation as it stands
 (people.plan_people: a known job role, a manager who exists and closes no reporting cycle, an email nobody
-else has) and applied by the HR import (people_import.apply_plan). A manager who has left is no refusal (the
-HR feed only warns of it), so an identity system can still change such a person. A changed manager, site or
-job role is a move in the person's history and `active: false` is status=terminated: the account is disabled, its
-sessions and tokens end, and nothing the person did is deleted. What SCIM adds (userName, externalId) is kept
-beside the employee in scim_identities. A service: it flushes, never commits.
+else has) and applied by the HR import (people_import.apply_plan). A manager who has left is no refusal
+(the HR feed only warns of it), so an identity system can still change such a person. A changed manager,
+site or job role is a move in the person's history and `active: false` is status=terminated: the account is
+disabled, its sessions and tokens end, and nothing the person did is deleted. What SCIM adds (userName,
+externalId) is kept beside the employee in scim_identities. A service: it flushes, never commits.
 """
 
 import datetime as dt
