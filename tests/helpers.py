@@ -3,9 +3,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from starlette.testclient import TestClient
 
 DEMO_PASSWORD = "pathways-demo"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -17,7 +17,7 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def sign_in(client: TestClient, who: str, password: str = DEMO_PASSWORD) -> None:
+def sign_in(client: httpx.Client, who: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form, as a browser would: fetch it for its CSRF token, then post it."""
     page = client.get("/login")
     response = client.post(
@@ -28,7 +28,7 @@ def sign_in(client: TestClient, who: str, password: str = DEMO_PASSWORD) -> None
     assert response.status_code == 303, response.text
 
 
-def page_csrf(client: TestClient, path: str = "/") -> str:
+def page_csrf(client: httpx.Client, path: str = "/") -> str:
     """The CSRF token of the signed-in session, read from a page's sign-out form."""
     return csrf_from(client.get(path).text)
 
