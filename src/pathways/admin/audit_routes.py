@@ -11,12 +11,12 @@ from pathways.admin.common import AdminUser
 from pathways.admin.schemas import AuditEntryOut, AuditPageOut
 from pathways.deps import DbSession
 from pathways.errors import AppError
+from pathways.routing import OptionalId
 from pathways.web import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=64)]
 Day = Annotated[dt.date | None, Query(description="A date, e.g. 2026-11-23")]
-EntityId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 Limit = Annotated[int, Query(ge=1, le=audit_log.MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
@@ -43,7 +43,7 @@ def audit_page(
     user: AdminUser,
     action: Text = None,
     entity: Text = None,
-    entity_id: EntityId = None,
+    entity_id: OptionalId = None,
     actor: Annotated[str | None, Query(max_length=254)] = None,
     since: Day = None,
     until: Day = None,
@@ -72,7 +72,7 @@ def audit_api(
     user: AdminUser,
     action: Text = None,
     entity: Text = None,
-    entity_id: EntityId = None,
+    entity_id: OptionalId = None,
     actor: Annotated[str | None, Query(max_length=254)] = None,
     since: Day = None,
     until: Day = None,

@@ -2,7 +2,6 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import current_user
 from pathways.auth.models import User
 from pathways.auth.permissions import ensure, is_admin
@@ -16,4 +15,3 @@ def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin_user)]
-CSRF = [Depends(verify_csrf)]

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from pathways.admin.common import CSRF, AdminUser
+from pathways.admin.common import AdminUser
 from pathways.content import editing, export
 from pathways.deps import DbSession
 from pathways.errors import AppError, NotFound, shown
+from pathways.routing import CSRF, RowId
 from pathways.stories.models import Story
 from pathways.teams import onboarding, templates
-from pathways.teams.common import RowId
 from pathways.web import render
 
 router = APIRouter()

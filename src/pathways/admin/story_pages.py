@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.admin.common import CSRF, AdminUser
+from pathways.admin.common import AdminUser
 from pathways.deps import DbSession
+from pathways.routing import CSRF
 from pathways.stories import submissions
 from pathways.web import render
 

@@ -2,11 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.auth import devices, reset, throttle
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.passwords import hash_password, verify_password
@@ -15,10 +14,10 @@ from pathways.deps import DbSession
 from pathways.errors import AppError, TooManyRequests
 from pathways.mail import service as mail
 from pathways.mail.models import EmailPreference
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter(include_in_schema=False)
-CSRF = [Depends(verify_csrf)]
 PREFERENCES = [
     (EmailPreference.EACH.value, "Each time", "An email for each reminder, assignment, confirmation, "
      "conversation request and plan approval, as it happens."),

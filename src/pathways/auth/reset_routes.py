@@ -3,14 +3,14 @@
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.auth import reset
-from pathways.auth.csrf import verify_csrf
 from pathways.config import Settings
 from pathways.deps import DbSession
 from pathways.errors import AppError, TooManyRequests
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +34,7 @@ def forgot_page(request: Request) -> Response:
     return _passwords_off(request) or render(request, "auth/forgot.html", {"email": ""})
 
 
-@router.post("/password/forgot", dependencies=[Depends(verify_csrf)])
+@router.post("/password/forgot", dependencies=CSRF)
 def forgot(
     request: Request, session: DbSession, email: Annotated[str, Form(max_length=254)] = ""
 ) -> Response:
@@ -64,7 +64,7 @@ def reset_page(request: Request, session: DbSession, token: str) -> Response:
     return render(request, "auth/reset.html", {"token": token})
 
 
-@router.post("/password/reset/{token}", dependencies=[Depends(verify_csrf)])
+@router.post("/password/reset/{token}", dependencies=CSRF)
 def reset_submit(
     request: Request,
     session: DbSession,

@@ -1,16 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pathways.auth import account_routes, devices, reset_routes, service, sso_routes, throttle
-from pathways.auth.csrf import csrf_token, verify_csrf
+from pathways.auth.csrf import csrf_token
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.models import AccountRole
 from pathways.auth.schemas import Me
 from pathways.config import Settings
 from pathways.deps import DbSession
 from pathways.errors import TooManyRequests
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter()
@@ -39,7 +40,7 @@ def login_page(request: Request, user: OptionalUser, next: str | None = None) ->
     return render(request, "auth/login.html", context)
 
 
-@router.post("/login", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+@router.post("/login", include_in_schema=False, dependencies=CSRF)
 def login(
     request: Request,
     session: DbSession,
@@ -78,7 +79,7 @@ def login(
     return response
 
 
-@router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+@router.post("/logout", include_in_schema=False, dependencies=CSRF)
 def logout(request: Request, user: OptionalUser) -> Response:
     if user is not None and request.session.get("user_id") == user.id:
         # Signing out here signs out everywhere: a shared front-desk computer must not keep a live session.

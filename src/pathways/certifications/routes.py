@@ -3,12 +3,11 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.certifications import files, service
@@ -16,13 +15,12 @@ from pathways.certifications.schemas import CertificationKindOut, CertificationO
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest, NotFound
 from pathways.org.models import Employee
+from pathways.routing import CSRF, RowId, today
 from pathways.teams.scope import team_scope
 from pathways.uploads import FORM_OVERHEAD_BYTES, read_upload
 from pathways.web import render
 
 router = APIRouter()
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-CSRF = [Depends(verify_csrf)]
 UPLOAD_BODY_BYTES = files.MAX_FILE_BYTES + FORM_OVERHEAD_BYTES
 NO_RECORD = "Your account is not linked to an employee record, so it holds no certifications."
 DONE = {
@@ -30,10 +28,6 @@ DONE = {
     "verified": "Certification verified.",
     "rejected": "Certification rejected; the person has been told why.",
 }
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def _employee(session: Session, employee_id: int) -> Employee:

@@ -1,11 +1,11 @@
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.inbox import service
 from pathways.inbox.schemas import InboxOut, NotificationOut
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter()
@@ -19,7 +19,7 @@ def inbox_page(request: Request, user: CurrentUser, session: DbSession) -> HTMLR
     )
 
 
-@router.post("/inbox/read", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+@router.post("/inbox/read", include_in_schema=False, dependencies=CSRF)
 def mark_all_read(user: CurrentUser, session: DbSession) -> Response:
     service.mark_read(session, user.id)
     return RedirectResponse("/inbox", status_code=303)
@@ -32,7 +32,7 @@ def inbox_api(user: CurrentUser, session: DbSession) -> InboxOut:
 
 
 @router.post("/api/v1/me/inbox/{notification_id}/read", status_code=204, tags=["inbox"],
-             dependencies=[Depends(verify_csrf)])  # fmt: skip
+             dependencies=CSRF)  # fmt: skip
 def mark_one_read(notification_id: int, user: CurrentUser, session: DbSession) -> Response:
     service.mark_read(session, user.id, notification_id)
     return Response(status_code=204)

@@ -1,13 +1,11 @@
 """What supervisors, site leads and trainers oversee: the team compliance view (page, CSV and JSON) and the
 completions waiting for their confirmation (JSON; the page is with the plan pages). Thin, like plan_routes."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.badges.routes import BadgeAwarder
 from pathways.csvfile import csv_file_response, csv_spooled
@@ -20,11 +18,10 @@ from pathways.learning.oversight_schemas import (
     CompliancePageOut,
     RejectIn,
 )
+from pathways.routing import CSRF, RowId, today
 from pathways.web import render
 
 router = APIRouter()
-CSRF = [Depends(verify_csrf)]
-ClaimId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Show = Annotated[str | None, Query(max_length=16, description="overdue (default), due-soon or open.")]
 Sort = Annotated[
     str | None, Query(max_length=16, description="employee, site, course, due, overdue (default) or status.")
@@ -34,10 +31,6 @@ Order = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=compliance.MAX_LIMIT, description="Rows per page.")]
 Offset = Annotated[int, Query(ge=0, le=2_147_483_647, description="Rows to skip.")]
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 # ---------------------------------------------------------------- team compliance
@@ -97,7 +90,7 @@ def pending_claims(
     dependencies=CSRF,
 )
 def confirm_claim(
-    claim_id: ClaimId, session: DbSession, user: CurrentUser, award: BadgeAwarder
+    claim_id: RowId, session: DbSession, user: CurrentUser, award: BadgeAwarder
 ) -> ClaimDecisionOut:
     claim = claims.confirm(session, user, claim_id)
     award(claim.employee_id)
@@ -110,8 +103,6 @@ def confirm_claim(
     tags=["learning plans"],
     dependencies=CSRF,
 )
-def reject_claim(
-    claim_id: ClaimId, body: RejectIn, session: DbSession, user: CurrentUser
-) -> ClaimDecisionOut:
+def reject_claim(claim_id: RowId, body: RejectIn, session: DbSession, user: CurrentUser) -> ClaimDecisionOut:
     claim = claims.reject(session, user, claim_id, body.note)
     return ClaimDecisionOut(id=claim.id, state="rejected", note=claim.note)

@@ -1,14 +1,12 @@
 """Learning plans: pages under /learning and the JSON API. Thin: the rules live in the service modules."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import (
@@ -34,13 +32,11 @@ from pathways.learning.plan_schemas import (
     LearningPlanOut,
 )
 from pathways.org.models import Employee
+from pathways.routing import CSRF, RowId, today
 from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 from pathways.web import render
 
 router = APIRouter()
-# Ids fit the database's integer: a larger number is a 422, never an overflow deep in the driver.
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-CSRF = [Depends(verify_csrf)]
 UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
 NO_RECORD = "Your account is not linked to an employee record, so it has no learning plan."
 DONE = {
@@ -54,10 +50,6 @@ DONE = {
     "confirmed": "Completion confirmed.",
     "rejected": "Completion not confirmed; the employee has been told why.",
 }
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def own_employee(session: Session, user: User) -> Employee:

@@ -5,17 +5,17 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import update
 
 from pathways.admin.common import AdminUser
-from pathways.auth.csrf import verify_csrf
 from pathways.config import Settings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, Forbidden, NotFound
 from pathways.mail import admin, compose
 from pathways.mail.models import MailState, OutboxMessage
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +68,7 @@ def message_page(request: Request, session: DbSession, user: AdminUser, outbox_i
     return render(request, "admin/mail_message.html", {"row": row, "text": text, "note": note})
 
 
-@router.post("/admin/mail/messages/{outbox_id}/retry", dependencies=[Depends(verify_csrf)])
+@router.post("/admin/mail/messages/{outbox_id}/retry", dependencies=CSRF)
 def retry(session: DbSession, user: AdminUser, outbox_id: int) -> Response:
     row = session.get(OutboxMessage, outbox_id)
     if row is None:

@@ -1,12 +1,10 @@
 """Importing people from the HR feed: the admin upload (preview, then apply) and the API."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.errors import AppError
@@ -14,19 +12,14 @@ from pathways.org import people_jobs
 from pathways.org.people import COLUMNS
 from pathways.org.people_import import MAX_UPLOAD_BYTES
 from pathways.org.schemas import PeopleImportOut
+from pathways.routing import CSRF, RowId, today
 from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 from pathways.web import render
 
 router = APIRouter()
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-CSRF = [Depends(verify_csrf)]
 UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
 FORM = "org/people_import.html"
 REPORT = "org/people_report.html"
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def _form_context(error: str | None = None) -> dict[str, object]:

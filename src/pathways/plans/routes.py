@@ -1,12 +1,11 @@
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import ensure_can_view_employee
@@ -24,6 +23,7 @@ from pathways.plans.schemas import (
     PlanOut,
     hours_per_week,
 )
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter()
@@ -47,7 +47,7 @@ def whose_plan(session: Session, user: User, employee_id: int | None) -> Employe
     "/api/v1/plans/optimize",
     response_model=PlanOut,
     tags=["planning"],
-    dependencies=[Depends(verify_csrf)],
+    dependencies=CSRF,
     summary="The shortest course plan to one or more target roles, with a readiness date",
 )
 def optimize(body: OptimizeRequest, user: CurrentUser, session: DbSession) -> PlanOut:

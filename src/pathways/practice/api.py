@@ -1,8 +1,7 @@
 """/api/v1/practice: case types, attempts (start, act, finish, score, replay) and trainers' practice sets."""
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train, ensure, is_admin
 from pathways.badges.routes import BadgeAwarder
@@ -29,9 +28,9 @@ from pathways.practice.schemas import (
     SetResultsOut,
     StartAttemptIn,
 )
+from pathways.routing import CSRF
 
 router = APIRouter(prefix="/api/v1/practice", tags=["practice"])
-CSRF = [Depends(verify_csrf)]
 
 
 def summary(attempt: PracticeAttempt) -> AttemptSummaryOut:

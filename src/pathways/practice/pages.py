@@ -3,12 +3,11 @@
 import types
 from typing import Any, Union, get_args, get_origin
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train
 from pathways.badges.routes import BadgeAwarder
@@ -21,10 +20,10 @@ from pathways.practice.cases.base import Payload, usd
 from pathways.practice.cases.card_data import security_code
 from pathways.practice.cases.schedule import ProviderDay, grid_rows
 from pathways.practice.models import PracticeAttempt
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter(prefix="/practice", include_in_schema=False)
-CSRF = [Depends(verify_csrf)]
 SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
 

@@ -2,13 +2,12 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.csvfile import csv_response
@@ -17,10 +16,10 @@ from pathways.errors import AppError, describe_errors
 from pathways.practice import editing, reports, sets
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeSet
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter(prefix="/practice/trainer/sets", include_in_schema=False)
-CSRF = [Depends(verify_csrf)]
 
 
 def edit_context(

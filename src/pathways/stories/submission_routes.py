@@ -3,20 +3,19 @@ before its /stories/{slug} routes, so /stories/new and /stories/mine are not rea
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.errors import AppError
+from pathways.routing import CSRF
 from pathways.stories import service, submissions
 from pathways.stories.submission_models import StorySubmission
 from pathways.stories.submission_schemas import ModerateIn, StorySubmissionOut, StorySubmitIn
 from pathways.web import render
 
 router = APIRouter()
-CSRF = [Depends(verify_csrf)]
 DONE = {"submitted": "Thank you: your story is waiting for review.", "withdrawn": "Your story is withdrawn."}
 
 

@@ -1,12 +1,10 @@
 """Small pieces every teams route module shares."""
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Path, Query
 from sqlalchemy.orm import Session
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.models import User
 from pathways.auth.permissions import ensure_can_view_employee
 from pathways.errors import BadRequest
@@ -14,16 +12,8 @@ from pathways.learning.plan_service import get_employee
 from pathways.org.models import Employee
 from pathways.teams.schemas import EmployeeRefOut
 
-# Ids fit the database's integer: a larger number is a 422, never an overflow deep in the driver.
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-OptionalId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 Code = Annotated[str, Path(max_length=64)]
 ShortText = Annotated[str | None, Query(max_length=64)]
-CSRF = [Depends(verify_csrf)]
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def visible_employee(session: Session, user: User, employee_id: int) -> Employee:

@@ -14,8 +14,9 @@ from pathways.csvfile import csv_response, csv_text
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.org.models import Employee, Region, Site
+from pathways.routing import today
 from pathways.teams import analytics, bench, charts, onboarding, sites
-from pathways.teams.common import Code, ShortText, today
+from pathways.teams.common import Code, ShortText
 from pathways.teams.schemas import (
     BenchCandidateOut,
     BenchCountsOut,

@@ -4,8 +4,9 @@ from fastapi import APIRouter
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
+from pathways.routing import CSRF, RowId, today
 from pathways.teams import onboarding
-from pathways.teams.common import CSRF, Code, RowId, ref, today, visible_employee
+from pathways.teams.common import Code, ref, visible_employee
 from pathways.teams.models import OnboardingPlan, OnboardingTemplate
 from pathways.teams.schemas import (
     OnboardingItemOut,

@@ -14,8 +14,9 @@ from pathways.auth.permissions import can_coach, can_sign_off_onboarding
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
+from pathways.routing import CSRF, RowId, today
 from pathways.teams import onboarding
-from pathways.teams.common import CSRF, Code, RowId, own_employee, today, visible_employee
+from pathways.teams.common import Code, own_employee, visible_employee
 from pathways.teams.scope import team_scope
 from pathways.web import render
 

@@ -12,7 +12,8 @@ from pathways.competencies import ratings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
-from pathways.teams.common import CSRF, RowId, own_employee, ref, visible_employee
+from pathways.routing import CSRF, RowId
+from pathways.teams.common import own_employee, ref, visible_employee
 from pathways.teams.schemas import RatingOut, RatingsIn, RatingsOut, SideBySideOut
 from pathways.web import render
 

@@ -22,8 +22,9 @@ from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.org import history as org_history
 from pathways.org.models import Employee, Site
+from pathways.routing import CSRF, OptionalId, RowId, today
 from pathways.teams import moves, onboarding, team
-from pathways.teams.common import CSRF, OptionalId, RowId, ShortText, ref, today, visible_employee
+from pathways.teams.common import ShortText, ref, visible_employee
 from pathways.teams.schemas import (
     ConversationOut,
     EmployeeRoleOut,

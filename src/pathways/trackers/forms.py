@@ -4,20 +4,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path
+from fastapi import APIRouter, Form, Path
 from fastapi.responses import RedirectResponse
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, shown
 from pathways.plans.routes import parse_hours
+from pathways.routing import CSRF, TrackerId
 from pathways.trackers import conversations, service
 from pathways.trackers.access import open_tracker
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(include_in_schema=False, dependencies=CSRF)
 
-TrackerId = Annotated[int, Path(ge=1)]
 CourseCode = Annotated[str, Path(max_length=32)]
 Quarter = Annotated[str, Form(max_length=8)]
 LongText = Annotated[str, Form(max_length=4000)]

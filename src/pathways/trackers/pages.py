@@ -3,12 +3,11 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import AccountRole, User
 from pathways.auth.permissions import ensure_can_view_employee, is_admin
@@ -18,6 +17,7 @@ from pathways.errors import AppError, NotFound
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 from pathways.plans.routes import HOURS_RULE, parse_hours
+from pathways.routing import CSRF, TrackerId
 from pathways.trackers import forms, imports, service, views
 from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
@@ -29,8 +29,6 @@ from pathways.web import render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
-
-TrackerId = Annotated[int, Path(ge=1)]
 
 
 def team_ids(session: Session, manager_id: int) -> list[int]:
@@ -94,7 +92,7 @@ def trackers_page(
     return render(request, "trackers/list.html", context)
 
 
-@router.post("/trackers", dependencies=[Depends(verify_csrf)])
+@router.post("/trackers", dependencies=CSRF)
 def start_tracker_form(
     user: CurrentUser, session: DbSession, role: Annotated[str, Form(min_length=1, max_length=64)]
 ) -> RedirectResponse:
@@ -174,7 +172,7 @@ def import_preview_page(
     return render(request, "trackers/import.html", context)
 
 
-@router.post("/trackers/{tracker_id}/import/apply", dependencies=[Depends(verify_csrf)])
+@router.post("/trackers/{tracker_id}/import/apply", dependencies=CSRF)
 def import_apply(
     request: Request,
     tracker_id: TrackerId,

@@ -3,14 +3,14 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from pathways.auth.csrf import verify_csrf
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.errors import Conflict
+from pathways.routing import CSRF, TrackerId
 from pathways.trackers import brief, imports, pages, service, views, workbook
 from pathways.trackers.access import open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
@@ -32,7 +32,6 @@ from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 router = APIRouter()
 router.include_router(pages.router)
 
-TrackerId = Annotated[int, Path(ge=1, description="Tracker id")]
 UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -56,7 +55,7 @@ def my_trackers(user: CurrentUser, session: DbSession) -> list[TrackerSummaryOut
     response_model=TrackerOut,
     status_code=201,
     tags=["trackers"],
-    dependencies=[Depends(verify_csrf)],
+    dependencies=CSRF,
     summary="Start a tracker towards a target role",
 )
 def start_tracker(body: TrackerCreate, user: CurrentUser, session: DbSession) -> TrackerOut:
@@ -89,7 +88,7 @@ def patch_proposal(session: Session, body: TrackerPatch) -> Proposal:
     "/api/v1/trackers/{tracker_id}",
     response_model=TrackerOut,
     tags=["trackers"],
-    dependencies=[Depends(verify_csrf)],
+    dependencies=CSRF,
     summary="Replace the plan, goals, notes or certifications held",
 )
 def patch_tracker(

@@ -3,19 +3,19 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.admin.common import CSRF, AdminUser
+from pathways.admin.common import AdminUser
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.learning.completion_rules import REASONS
+from pathways.routing import CSRF, RowId
 from pathways.web import render
 from pathways.xapi import admin, review
 from pathways.xapi.schemas import AppliedOut, ApplyIn, CompletionRejectionOut, CompletionRejectionsPageOut
 
 router = APIRouter()
-RejectionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Status = Annotated[str, Query(max_length=8, description="open (default), resolved or all.")]
 Limit = Annotated[int, Query(ge=1, le=review.MAX_LIMIT, description="Rows per page.")]
 Offset = Annotated[int, Query(ge=0, le=2_147_483_647, description="Rows to skip.")]
@@ -50,7 +50,7 @@ def rejections_page(
 
 @router.post("/admin/lrs/rejections/{rejection_id}/apply", include_in_schema=False, dependencies=CSRF)
 def apply_form(
-    rejection_id: RejectionId, session: DbSession, user: AdminUser,
+    rejection_id: RowId, session: DbSession, user: AdminUser,
     employee: Annotated[str, Form(max_length=254)] = "", course: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:  # fmt: skip
     try:
@@ -79,7 +79,7 @@ def rejections_api(
     tags=["admin"],
     dependencies=CSRF,
 )
-def apply_api(rejection_id: RejectionId, body: ApplyIn, session: DbSession, user: AdminUser) -> AppliedOut:
+def apply_api(rejection_id: RowId, body: ApplyIn, session: DbSession, user: AdminUser) -> AppliedOut:
     """Map the statement's person and/or course, then record its completion (the import's rules apply)."""
     applied = review.apply(session, user, rejection_id, body.employee, body.course)
     return AppliedOut(
