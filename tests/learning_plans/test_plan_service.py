@@ -12,6 +12,7 @@ from pathways.learning import requirements as rules
 from pathways.learning.assignments import Target, assign, waive
 from pathways.learning.completions import record_completion
 from pathways.learning.models import Completion, CourseStart
+from pathways.org.scope import get_employee
 from tests.helpers import counting_statements
 from tests.learning_plans.conftest import TODAY, course, person, user
 
@@ -27,7 +28,7 @@ def role_codes(session: Session, role_code: str) -> set[str]:
 
 
 def test_required_by_role_are_computed_from_the_current_role(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     plan = plans.build_plan(session, alice, TODAY)
     assert {e.course.code for e in plan.required} == role_codes(session, "psr-1")
     for entry in plan.required:
@@ -40,12 +41,12 @@ def test_required_by_role_are_computed_from_the_current_role(session: Session) -
     alice.role_id = session.scalar(select(Role.id).where(Role.code == "psr-2"))
     session.flush()
     session.expire(alice)
-    promoted = plans.build_plan(session, plans.get_employee(session, alice.id), TODAY)
+    promoted = plans.build_plan(session, get_employee(session, alice.id), TODAY)
     assert {e.course.code for e in promoted.required} == role_codes(session, "psr-2")
 
 
 def test_status_completion_date_score_and_progress(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     session.execute(Completion.__table__.delete().where(Completion.employee_id == alice.id))
     priv, psr = course(session, "PRIV-101"), course(session, "PSR-101")
     record_completion(
@@ -71,7 +72,7 @@ def test_status_completion_date_score_and_progress(session: Session) -> None:
 
 
 def test_overdue_and_due_soon_and_order(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     carl = user(session, "sup_carl")
     soon, later = TODAY + dt.timedelta(days=14), TODAY + dt.timedelta(days=15)
     assign(
@@ -105,7 +106,7 @@ def test_overdue_and_due_soon_and_order(session: Session) -> None:
 
 
 def test_waived_counts_out_of_the_denominator(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     carl = user(session, "sup_carl")
     outcome = assign(
         session,
@@ -129,7 +130,7 @@ def test_waived_counts_out_of_the_denominator(session: Session) -> None:
 
 
 def test_chosen_courses_and_counting_toward_both(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     lead, priv = course(session, "LEAD-210"), course(session, "PRIV-101")
     for _ in range(2):  # idempotent
         plans.add_chosen_course(
@@ -177,7 +178,7 @@ def test_course_status_uses_one_query_whatever_the_list(session: Session) -> Non
         reason="r",
         today=TODAY,
     )
-    assignment = plans.build_plan(session, plans.get_employee(session, alice.id), TODAY)
+    assignment = plans.build_plan(session, get_employee(session, alice.id), TODAY)
     waive(session, carl, next(e.assignment.id for e in assignment.required if e.assignment), "no need")
     session.flush()
 
@@ -196,7 +197,7 @@ def test_course_status_uses_one_query_whatever_the_list(session: Session) -> Non
 
 
 def test_plan_query_count_does_not_grow_with_rows(session: Session) -> None:
-    alice = plans.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     counted: list[int] = []
 
     def count_build() -> int:

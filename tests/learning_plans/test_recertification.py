@@ -22,6 +22,7 @@ from pathways.learning.models import Completion, Course
 from pathways.learning.plan_service import PlanEntry
 from pathways.learning.reminders import notify_due
 from pathways.learning.requirements import add_months
+from pathways.org.scope import get_employee
 from tests.helpers import sign_in
 from tests.learning_plans.conftest import TODAY, course, person, user
 
@@ -73,9 +74,7 @@ def alice_priv101(session: Session, months: int | None = 12, done: dt.date | Non
 
 
 def entry(session: Session, today: dt.date, code: str = "PRIV-101") -> PlanEntry:
-    plan = plan_service.build_plan(
-        session, plan_service.get_employee(session, person(session, "psr_alice").id), today
-    )
+    plan = plan_service.build_plan(session, get_employee(session, person(session, "psr_alice").id), today)
     return next(e for e in plan.required if e.course.code == code)
 
 
@@ -99,7 +98,7 @@ def test_completed_until_the_expiry_date_then_expired_and_due_again(session: Ses
 
 def test_expired_counts_as_open_in_the_progress(session: Session) -> None:
     alice_priv101(session)
-    alice = plan_service.get_employee(session, person(session, "psr_alice").id)
+    alice = get_employee(session, person(session, "psr_alice").id)
     plan = plan_service.build_plan(session, alice, EXPIRES + dt.timedelta(days=3))
     progress = plan.required_progress
     assert progress.expired == 1 and progress.overdue >= 1

@@ -13,21 +13,33 @@ from pathways.org.models import Employee, Site
 
 # Deep enough for any real reporting line; a cycle in bad data must not loop forever.
 MAX_REPORTING_DEPTH = 12
+OUT_OF_SCOPE = "You can only see people in your own scope."
 
 
 def is_admin(user: User) -> bool:
     return user.account_role == AccountRole.ADMIN
 
 
+def reports_of(manager_id: int) -> Select[int]:
+    """Ids of everyone reporting to a manager, directly or not: one recursive query, depth-capped."""
+    first = select(Employee.id, literal(1).label("depth")).where(Employee.manager_id == manager_id)
+    chain = first.cte(recursive=True)  # anonymous: one statement may hold several chains
+    chain = chain.union_all(
+        select(Employee.id, chain.c.depth + 1)
+        .join(chain, Employee.manager_id == chain.c.id)
+        .where(chain.c.depth < MAX_REPORTING_DEPTH)
+    )
+    return select(chain.c.id)
+
+
 def reports_to(session: Session, employee: Employee, manager_id: int) -> bool:
-    current = employee.manager_id
-    for _ in range(MAX_REPORTING_DEPTH):
-        if current is None:
-            return False
-        if current == manager_id:
-            return True
-        current = session.scalar(select(Employee.manager_id).where(Employee.id == current))
-    return False
+    """Whether the employee is in the manager's reporting line: reports_of, asked about one person."""
+    if employee.manager_id is None:
+        return False
+    if employee.manager_id == manager_id:  # a direct report, known without asking the database
+        return True
+    in_line = select(literal(True)).where(literal(employee.id).in_(reports_of(manager_id)))
+    return session.scalar(in_line) is not None
 
 
 def _region_of(session: Session, site_id: int) -> int | None:
@@ -59,7 +71,7 @@ def ensure(allowed: bool, message: str = "You do not have access to this page.")
 
 
 def ensure_can_view_employee(session: Session, user: User, employee: Employee) -> None:
-    ensure(can_view_employee(session, user, employee), "You can only see people in your own scope.")
+    ensure(can_view_employee(session, user, employee), OUT_OF_SCOPE)
 
 
 def can_manage_employee(session: Session, user: User, employee: Employee) -> bool:
@@ -92,18 +104,6 @@ def can_import_completions(user: User) -> bool:
 def can_oversee_learning(user: User) -> bool:
     """May open the team compliance view (for their scope)."""
     return user.account_role in LEARNING_OVERSEERS
-
-
-def reports_of(manager_id: int) -> Select[int]:
-    """Ids of everyone reporting to a manager, directly or not: one recursive query, depth-capped."""
-    first = select(Employee.id, literal(1).label("depth")).where(Employee.manager_id == manager_id)
-    chain = first.cte(recursive=True)  # anonymous: one statement may hold several chains
-    chain = chain.union_all(
-        select(Employee.id, chain.c.depth + 1)
-        .join(chain, Employee.manager_id == chain.c.id)
-        .where(chain.c.depth < MAX_REPORTING_DEPTH)
-    )
-    return select(chain.c.id)
 
 
 def visible_employee_ids(user: User) -> Select[int]:

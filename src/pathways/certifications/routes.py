@@ -5,15 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.certifications import files, service
 from pathways.certifications.schemas import CertificationKindOut, CertificationOut, DecisionIn
 from pathways.deps import DbSession
-from pathways.errors import AppError, BadRequest, NotFound
+from pathways.errors import AppError, BadRequest
+from pathways.org import scope
 from pathways.org.models import Employee
 from pathways.routing import CSRF, RowId, today
 from pathways.teams.scope import team_scope
@@ -28,14 +28,6 @@ DONE = {
     "verified": "Certification verified.",
     "rejected": "Certification rejected; the person has been told why.",
 }
-
-
-def _employee(session: Session, employee_id: int) -> Employee:
-    query = select(Employee).options(selectinload(Employee.role)).where(Employee.id == employee_id)
-    employee = session.scalar(query)
-    if employee is None:
-        raise NotFound(f"No employee with id {employee_id}.")
-    return employee
 
 
 def _page(
@@ -86,9 +78,8 @@ def my_certifications(
     done: Annotated[str | None, Query(max_length=32)] = None,
     replace: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> HTMLResponse:
-    if user.employee_id is None:
-        raise BadRequest(NO_RECORD)
-    return _page(request, session, user, _employee(session, user.employee_id), done=done, replace=replace)
+    employee = scope.own_employee(session, user, NO_RECORD)
+    return _page(request, session, user, employee, done=done, replace=replace)
 
 
 def _date(fields: dict[str, str], name: str, label: str, *, required: bool) -> dt.date | None:
@@ -127,9 +118,7 @@ def _new(fields: dict[str, str]) -> service.NewCertification:
     max_body_size=UPLOAD_BODY_BYTES,
 )
 def add_certification(request: Request, session: DbSession, user: CurrentUser) -> Response:
-    if user.employee_id is None:
-        raise BadRequest(NO_RECORD)
-    employee = _employee(session, user.employee_id)
+    employee = scope.own_employee(session, user, NO_RECORD)
     upload = read_upload(request, files.MAX_FILE_BYTES)
     try:
         data = _new(upload.fields)
@@ -153,8 +142,7 @@ def person_certifications(
     user: CurrentUser,
     done: Annotated[str | None, Query(max_length=32)] = None,
 ) -> HTMLResponse:
-    employee = _employee(session, employee_id)
-    service.ensure_can_see(session, user, employee)
+    employee = scope.visible_employee(session, user, employee_id, service.OUT_OF_SCOPE)
     return _page(request, session, user, employee, done=done)
 
 
@@ -206,8 +194,7 @@ def list_kinds(session: DbSession, user: CurrentUser) -> list[CertificationKindO
 def employee_certifications(
     employee_id: RowId, session: DbSession, user: CurrentUser
 ) -> list[CertificationOut]:
-    employee = _employee(session, employee_id)
-    service.ensure_can_see(session, user, employee)
+    employee = scope.visible_employee(session, user, employee_id, service.OUT_OF_SCOPE)
     on = today()
     return [CertificationOut.of(c, on) for c in service.records_for(session, employee.id)]
 

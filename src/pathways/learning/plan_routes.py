@@ -9,13 +9,10 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
-from pathways.auth.permissions import (
-    can_assign_learning,
-    ensure_can_view_employee,
-)
+from pathways.auth.permissions import can_assign_learning
 from pathways.badges.routes import BadgeAwarder
 from pathways.deps import DbSession
-from pathways.errors import AppError, BadRequest
+from pathways.errors import AppError
 from pathways.learning import assignments, claims, import_jobs, import_uploads, oversight_routes, plan_forms
 from pathways.learning import plan_service as plans
 from pathways.learning.imports import MAX_UPLOAD_BYTES
@@ -31,7 +28,9 @@ from pathways.learning.plan_schemas import (
     ImportReportOut,
     LearningPlanOut,
 )
+from pathways.org import scope
 from pathways.org.models import Employee
+from pathways.org.scope import InScope, visible_employee
 from pathways.routing import CSRF, RowId, today
 from pathways.uploads import FORM_OVERHEAD_BYTES, multipart_body, read_upload
 from pathways.web import render
@@ -53,15 +52,7 @@ DONE = {
 
 
 def own_employee(session: Session, user: User) -> Employee:
-    if user.employee_id is None:
-        raise BadRequest(NO_RECORD)
-    return plans.get_employee(session, user.employee_id)
-
-
-def visible_employee(session: Session, user: User, employee_id: int) -> Employee:
-    employee = plans.get_employee(session, employee_id)
-    ensure_can_view_employee(session, user, employee)
-    return employee
+    return scope.own_employee(session, user, NO_RECORD)
 
 
 def plan_page_for(
@@ -90,9 +81,13 @@ def my_plan_page(
 
 @router.get("/learning/employees/{employee_id}", response_class=HTMLResponse, include_in_schema=False)
 def employee_plan_page(
-    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser, done: str | None = None
+    request: Request,
+    employee: InScope,
+    session: DbSession,
+    user: CurrentUser,
+    done: str | None = None,
 ) -> HTMLResponse:
-    return plan_page_for(request, session, user, visible_employee(session, user, employee_id), done)
+    return plan_page_for(request, session, user, employee, done)
 
 
 def back_to(employee_id: int, user: User, done: str) -> RedirectResponse:
@@ -118,7 +113,7 @@ def mark_completed_form(
     award: BadgeAwarder,
 ) -> Response:
     employee_id = form.employee()
-    employee = visible_employee(session, user, employee_id) if employee_id else own_employee(session, user)
+    employee = scope.me_or_named(session, user, employee_id or None, NO_RECORD)
     course = assignments.get_course(session, form.course)
     outcome = claims.mark_completed(
         session, user, employee, course, completed_at=form.date(), score=form.score_value(), today=today()
@@ -266,8 +261,7 @@ def my_plan(session: DbSession, user: CurrentUser) -> LearningPlanOut:
 @router.get(
     "/api/v1/employees/{employee_id}/learning-plan", response_model=LearningPlanOut, tags=["learning plans"]
 )
-def employee_plan(employee_id: RowId, session: DbSession, user: CurrentUser) -> LearningPlanOut:
-    employee = visible_employee(session, user, employee_id)
+def employee_plan(employee: InScope, session: DbSession, user: CurrentUser) -> LearningPlanOut:
     return LearningPlanOut.of(plans.build_plan(session, employee, today()))
 
 
@@ -325,9 +319,7 @@ def change_assignment(
 def mark_completed(
     body: CompletionIn, session: DbSession, user: CurrentUser, award: BadgeAwarder
 ) -> CompletionOut:
-    employee = (
-        visible_employee(session, user, body.employee_id) if body.employee_id else own_employee(session, user)
-    )
+    employee = scope.me_or_named(session, user, body.employee_id or None, NO_RECORD)
     course = assignments.get_course(session, body.course)
     result = claims.mark_completed(
         session, user, employee, course, completed_at=body.completed_at, score=body.score, today=today()

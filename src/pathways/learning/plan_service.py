@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import literal, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from pathways.careers.models import Role
 from pathways.errors import NotFound
@@ -98,17 +98,6 @@ class LearningPlan:
     @property
     def chosen_progress(self) -> Progress:
         return self.progress(self.chosen)
-
-
-def get_employee(session: Session, employee_id: int) -> Employee:
-    employee = session.scalar(
-        select(Employee)
-        .where(Employee.id == employee_id)
-        .options(joinedload(Employee.role), joinedload(Employee.site), joinedload(Employee.manager))
-    )
-    if employee is None:
-        raise NotFound(f"No employee with id {employee_id}.")
-    return employee
 
 
 def _assignment_reason(assignment: Assignment) -> str:

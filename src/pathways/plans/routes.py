@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
-from pathways.auth.permissions import ensure_can_view_employee
 from pathways.careers.models import Role
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
+from pathways.org import scope
 from pathways.org.models import Employee
 from pathways.plans import service
 from pathways.plans.schemas import (
@@ -34,13 +34,7 @@ NO_EMPLOYEE_RECORD = "Your account is not linked to an employee record, so name 
 
 
 def whose_plan(session: Session, user: User, employee_id: int | None) -> Employee:
-    if employee_id is None:
-        if user.employee_id is None:
-            raise BadRequest(NO_EMPLOYEE_RECORD)
-        employee_id = user.employee_id
-    employee = service.employee_by_id(session, employee_id)
-    ensure_can_view_employee(session, user, employee)
-    return employee
+    return scope.me_or_named(session, user, employee_id, NO_EMPLOYEE_RECORD)
 
 
 @router.post(

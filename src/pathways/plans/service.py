@@ -156,13 +156,6 @@ def describe(employee_id: int, result: PlanWithSchedule, rows: dict[str, Course]
     )
 
 
-def employee_by_id(session: Session, employee_id: int) -> Employee:
-    employee = session.get(Employee, employee_id)
-    if employee is None:
-        raise NotFound(f"No employee with id {employee_id}.")
-    return employee
-
-
 def employee_by_email(session: Session, email: str) -> Employee:
     employee = session.scalar(select(Employee).where(Employee.email == email.strip().lower()))
     if employee is None:

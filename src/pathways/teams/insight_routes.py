@@ -196,7 +196,7 @@ def _analytics(
     session: DbSession, user: CurrentUser, region: str | None, site: str | None, group: str | None
 ) -> analytics.Analytics:
     # A region (12,500 people) stays a subquery: as a list it would be 12,500 parameters in every statement.
-    # A supervisor's reporting line is run once (see scope.chain_ids); an admin's scope is a plain select.
+    # A supervisor's reporting line is run once (org.scope.report_ids); an admin's scope is a plain select.
     scope = (
         analytics_employee_ids(session, user)
         if is_regional_manager(session, user)

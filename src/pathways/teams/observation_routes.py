@@ -12,8 +12,8 @@ from pathways.competencies import observations
 from pathways.competencies.models import Observation
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
+from pathways.org.scope import visible_employee
 from pathways.routing import CSRF, OptionalId, RowId, today
-from pathways.teams.common import visible_employee
 from pathways.teams.schemas import EmployeeRefOut, ObservationIn, ObservationOut
 from pathways.teams.scope import visible_ids
 

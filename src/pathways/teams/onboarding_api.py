@@ -4,9 +4,10 @@ from fastapi import APIRouter
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
+from pathways.org.scope import InScope, visible_employee
 from pathways.routing import CSRF, RowId, today
 from pathways.teams import onboarding
-from pathways.teams.common import Code, ref, visible_employee
+from pathways.teams.common import Code, ref
 from pathways.teams.models import OnboardingPlan, OnboardingTemplate
 from pathways.teams.schemas import (
     OnboardingItemOut,
@@ -97,9 +98,8 @@ def start_plan(body: OnboardingStartIn, session: DbSession, user: CurrentUser) -
 
 
 @router.get("/api/v1/onboarding/{employee_id}", response_model=OnboardingStatusOut, tags=["onboarding"])
-def get_plan(employee_id: RowId, session: DbSession, user: CurrentUser) -> OnboardingStatusOut:
+def get_plan(employee: InScope, session: DbSession, user: CurrentUser) -> OnboardingStatusOut:
     """A person's onboarding plan (null when none is started) and the template that fits them."""
-    employee = visible_employee(session, user, employee_id)
     plan = onboarding.plan_of(session, employee)
     suggested = onboarding.template_for(session, employee)
     return OnboardingStatusOut(

@@ -14,9 +14,10 @@ from pathways.auth.permissions import can_coach, can_sign_off_onboarding
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
+from pathways.org.scope import InScope, visible_employee
 from pathways.routing import CSRF, RowId, today
 from pathways.teams import onboarding
-from pathways.teams.common import Code, own_employee, visible_employee
+from pathways.teams.common import Code, own_employee
 from pathways.teams.scope import team_scope
 from pathways.web import render
 
@@ -91,9 +92,13 @@ def onboarding_overview(request: Request, session: DbSession, user: CurrentUser)
 
 @router.get("/team/onboarding/{employee_id}", include_in_schema=False)
 def onboarding_page(
-    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser, done: str | None = None
+    request: Request,
+    employee: InScope,
+    session: DbSession,
+    user: CurrentUser,
+    done: str | None = None,
 ) -> HTMLResponse:
-    return _plan_page(request, session, user, visible_employee(session, user, employee_id), done)
+    return _plan_page(request, session, user, employee, done)
 
 
 @router.post("/team/onboarding/{employee_id}", include_in_schema=False, dependencies=CSRF)

@@ -12,8 +12,9 @@ from pathways.competencies import ratings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
+from pathways.org.scope import InScope, visible_employee
 from pathways.routing import CSRF, RowId
-from pathways.teams.common import own_employee, ref, visible_employee
+from pathways.teams.common import own_employee, ref
 from pathways.teams.schemas import RatingOut, RatingsIn, RatingsOut, SideBySideOut
 from pathways.web import render
 
@@ -100,9 +101,13 @@ async def my_ratings_form(request: Request, session: DbSession, user: CurrentUse
 
 @router.get("/team/people/{employee_id}/ratings", include_in_schema=False)
 def report_ratings_page(
-    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser, saved: str | None = None
+    request: Request,
+    employee: InScope,
+    session: DbSession,
+    user: CurrentUser,
+    saved: str | None = None,
 ) -> HTMLResponse:
-    return _page(request, session, user, visible_employee(session, user, employee_id), saved)
+    return _page(request, session, user, employee, saved)
 
 
 @router.post("/team/people/{employee_id}/ratings", include_in_schema=False, dependencies=CSRF)

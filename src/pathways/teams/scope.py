@@ -12,11 +12,11 @@ from pathways.auth.permissions import (
     can_see_team_of,
     ensure,
     is_admin,
-    reports_of,
     visible_employee_ids,
 )
 from pathways.errors import NotFound
 from pathways.org.models import Employee
+from pathways.org.scope import report_ids
 
 TEAM_VIEWERS_ONLY = "The team pages are for supervisors, site leads, trainers and administrators."
 DESCRIPTIONS = {
@@ -36,13 +36,6 @@ class TeamScope:
     manager: Employee | None  # when the scope is one manager's reports
 
 
-def chain_ids(session: Session, manager_id: int) -> list[int]:
-    """Everyone reporting to a manager, run once. A reporting line is a recursive query whose size
-    PostgreSQL cannot estimate (it guesses a million rows), so any query joining it gets a plan that walks
-    every employee; the ids themselves, a few hundred, plan well everywhere."""
-    return list(session.scalars(reports_of(manager_id)))
-
-
 def manager_by_id(session: Session, manager_id: int) -> Employee:
     manager = session.get(Employee, manager_id)
     if manager is None:
@@ -57,7 +50,7 @@ def team_of(session: Session, user: User, manager_id: int) -> TeamScope:
         "You can see your own team and the teams of managers who report to you.",
     )
     return TeamScope(
-        chain_ids(session, manager.id), f"the reports of {manager.name}, direct and indirect", manager
+        report_ids(session, manager.id), f"the reports of {manager.name}, direct and indirect", manager
     )
 
 
@@ -70,7 +63,7 @@ def team_scope(session: Session, user: User, manager_id: int | None = None) -> T
     own = user.employee_id
     role = AccountRole(user.account_role)
     if role == AccountRole.SUPERVISOR and own is not None:
-        return TeamScope(chain_ids(session, own), DESCRIPTIONS[role], None)
+        return TeamScope(report_ids(session, own), DESCRIPTIONS[role], None)
     ids = visible_employee_ids(user)
     if own is not None:  # the viewer's own record is on their own pages, not in the team
         ids = ids.where(Employee.id != own)
@@ -78,13 +71,13 @@ def team_scope(session: Session, user: User, manager_id: int | None = None) -> T
 
 
 def analytics_ids(session: Session, user: User) -> Ids:
-    """permissions.analytics_employee_ids, run once unless it is everyone (see chain_ids for why)."""
+    """permissions.analytics_employee_ids, run once unless it is everyone (org.scope.report_ids says why)."""
     ids = analytics_employee_ids(session, user)
     return ids if is_admin(user) else list(session.scalars(ids))
 
 
 def visible_ids(session: Session, user: User) -> Ids:
-    """permissions.visible_employee_ids, with a supervisor's reporting line run once (see chain_ids)."""
+    """permissions.visible_employee_ids, a supervisor's reporting line run once (org.scope.report_ids)."""
     if AccountRole(user.account_role) == AccountRole.SUPERVISOR and user.employee_id is not None:
-        return [user.employee_id, *chain_ids(session, user.employee_id)]
+        return [user.employee_id, *report_ids(session, user.employee_id)]
     return visible_employee_ids(user)

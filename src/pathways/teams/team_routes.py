@@ -22,9 +22,10 @@ from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.org import history as org_history
 from pathways.org.models import Employee, Site
+from pathways.org.scope import InScope, visible_employee
 from pathways.routing import CSRF, OptionalId, RowId, today
 from pathways.teams import moves, onboarding, team
-from pathways.teams.common import ShortText, ref, visible_employee
+from pathways.teams.common import ShortText, ref
 from pathways.teams.schemas import (
     ConversationOut,
     EmployeeRoleOut,
@@ -201,9 +202,12 @@ def team_api(
 
 @router.get("/team/people/{employee_id}", include_in_schema=False)
 def person_page(
-    request: Request, employee_id: RowId, session: DbSession, user: CurrentUser, done: str | None = None
+    request: Request,
+    employee: InScope,
+    session: DbSession,
+    user: CurrentUser,
+    done: str | None = None,
 ) -> HTMLResponse:
-    employee = visible_employee(session, user, employee_id)
     notes = observations.observations_of(session, [employee.id], limit=20)
     plan = onboarding.plan_of(session, employee)  # reloads the employee: relationships it skips now raise
     manager = session.scalar(select(Employee.name).where(Employee.id == employee.manager_id))

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
 from pathways.auth.permissions import can_manage_employee, ensure_can_view_employee
-from pathways.errors import BadRequest, Forbidden
+from pathways.errors import Forbidden
+from pathways.org import scope
 from pathways.org.models import Employee
 from pathways.trackers import service
 from pathways.trackers.models import CareerTracker
@@ -47,9 +48,4 @@ def open_tracker(session: Session, user: User, tracker_id: int) -> TrackerAccess
 
 
 def own_employee(session: Session, user: User) -> Employee:
-    if user.employee_id is None:
-        raise BadRequest(NO_EMPLOYEE_RECORD)
-    employee = session.get(Employee, user.employee_id)
-    if employee is None:
-        raise BadRequest(NO_EMPLOYEE_RECORD)
-    return employee
+    return scope.own_employee(session, user, NO_EMPLOYEE_RECORD)

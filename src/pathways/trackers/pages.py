@@ -10,16 +10,17 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import AccountRole, User
-from pathways.auth.permissions import ensure_can_view_employee, is_admin
+from pathways.auth.permissions import is_admin
 from pathways.careers.models import Role
 from pathways.deps import DbSession
-from pathways.errors import AppError, NotFound
+from pathways.errors import AppError
 from pathways.learning.models import Course
+from pathways.org import scope
 from pathways.org.models import Employee
 from pathways.plans.routes import HOURS_RULE, parse_hours
 from pathways.routing import CSRF, TrackerId
 from pathways.trackers import forms, imports, service, views
-from pathways.trackers.access import TrackerAccess, open_tracker, own_employee
+from pathways.trackers.access import NO_EMPLOYEE_RECORD, TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
 from pathways.trackers.gaps import BASIS_TEXT
 from pathways.trackers.models import CareerTracker
@@ -31,25 +32,10 @@ router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
 
 
-def team_ids(session: Session, manager_id: int) -> list[int]:
-    """Everyone reporting to the manager, directly or not, from one query over the reporting lines."""
-    reports: dict[int, list[int]] = {}
-    for employee_id, boss in session.execute(select(Employee.id, Employee.manager_id)):
-        if boss is not None:
-            reports.setdefault(boss, []).append(employee_id)
-    found, queue = set(), [manager_id]
-    while queue:
-        for report in reports.get(queue.pop(), []):
-            if report not in found:
-                found.add(report)
-                queue.append(report)
-    return sorted(found)
-
-
 def team_trackers(session: Session, user: User) -> list[CareerTracker]:
     if user.employee_id is None or user.account_role != AccountRole.SUPERVISOR:
         return []
-    return service.trackers_of(session, team_ids(session, user.employee_id))
+    return service.trackers_of(session, scope.report_ids(session, user.employee_id))
 
 
 @router.get("/trackers", response_class=HTMLResponse)
@@ -59,15 +45,9 @@ def trackers_page(
     session: DbSession,
     employee_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
-    if employee_id is not None:
-        employee = session.get(Employee, employee_id)
-        if employee is None:
-            raise NotFound(f"No employee with id {employee_id}.")
-        ensure_can_view_employee(session, user, employee)
-    elif user.employee_id is not None:
-        employee = own_employee(session, user)
-    else:
-        employee = None
+    employee: Employee | None = None
+    if employee_id is not None or user.employee_id is not None:
+        employee = scope.me_or_named(session, user, employee_id, NO_EMPLOYEE_RECORD)
     trackers = service.trackers_of(session, [employee.id]) if employee else []
     tracker_views = views.build_all(session, trackers)
     taken = {t.role_id for t in trackers}
