@@ -7,8 +7,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pathways.admin import audit_log
-from pathways.admin.common import AdminUser
 from pathways.admin.schemas import AuditEntryOut, AuditPageOut
+from pathways.auth.dependencies import AdminUser
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.routing import OptionalId

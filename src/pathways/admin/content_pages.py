@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from pathways.admin.common import AdminUser
+from pathways.auth.dependencies import AdminUser
 from pathways.content import editing, export
 from pathways.deps import DbSession
 from pathways.errors import AppError, NotFound, shown

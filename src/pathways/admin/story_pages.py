@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.admin.common import AdminUser
+from pathways.auth.dependencies import AdminUser
 from pathways.deps import DbSession
 from pathways.routing import CSRF
 from pathways.stories import submissions

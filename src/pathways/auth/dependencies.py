@@ -5,6 +5,7 @@ from fastapi import Depends, Request
 
 from pathways.auth import service
 from pathways.auth.models import User
+from pathways.auth.permissions import ensure_admin
 from pathways.deps import DbSession
 from pathways.errors import Unauthorized
 
@@ -47,3 +48,14 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+ADMINS_ONLY = "The admin pages are for administrators."
+
+
+def admin_user(user: CurrentUser) -> User:
+    ensure_admin(user, ADMINS_ONLY)
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]

@@ -70,6 +70,11 @@ def ensure(allowed: bool, message: str = "You do not have access to this page.")
         raise Forbidden(message)
 
 
+def ensure_admin(user: User, message: str) -> None:
+    """Administrators only: the admin pages, the LRS's admin side, moderation and imports."""
+    ensure(is_admin(user), message)
+
+
 def ensure_can_view_employee(session: Session, user: User, employee: Employee) -> None:
     ensure(can_view_employee(session, user, employee), OUT_OF_SCOPE)
 
@@ -133,6 +138,17 @@ def can_train(user: User) -> bool:
     return user.account_role in (AccountRole.TRAINER, AccountRole.ADMIN)
 
 
+def owns_practice_set(user: User, created_by_user_id: int | None) -> bool:
+    """May change a practice set and see its results: the trainer who built it, or an admin."""
+    return can_train(user) and (is_admin(user) or created_by_user_id == user.id)
+
+
+def practice_set_owner_filter(user: User) -> int | None:
+    """owns_practice_set for a list of sets: the creator whose sets the user may manage, None for every set
+    (an admin). Ask can_train first: for anyone else the answer means nothing."""
+    return None if is_admin(user) else user.id
+
+
 def can_review_practice(session: Session, user: User, learner: Employee, set_owner_ids: set[int]) -> bool:
     """May see and replay a learner's practice attempts: the learner, an admin, or a trainer who built a set
     the learner is in (their cohort) and still has the learner in scope."""
@@ -193,6 +209,11 @@ def can_sign_off_onboarding(session: Session, user: User, employee: Employee) ->
     if user.employee_id is None or AccountRole(user.account_role) != AccountRole.SITE_LEAD:
         return False
     return session.scalar(select(Employee.site_id).where(Employee.id == user.employee_id)) == employee.site_id
+
+
+def sees_team_trackers(user: User) -> bool:
+    """The trackers page lists a supervisor's reports' trackers (direct and indirect) under their own."""
+    return user.employee_id is not None and user.account_role == AccountRole.SUPERVISOR
 
 
 def can_see_team_of(session: Session, user: User, manager: Employee) -> bool:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import update
 
-from pathways.admin.common import AdminUser
+from pathways.auth.dependencies import AdminUser
 from pathways.config import Settings
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, Forbidden, NotFound

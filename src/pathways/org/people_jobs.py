@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
-from pathways.auth.permissions import ensure, is_admin
+from pathways.auth.permissions import ensure_admin
 from pathways.db import begin_reading
 from pathways.errors import Conflict, NotFound, TooLarge
 from pathways.learning.assignments import plain_text
@@ -38,7 +38,7 @@ ADMINS_ONLY = "Only administrators can import people."
 
 
 def ensure_importer(user: User) -> None:
-    ensure(is_admin(user), ADMINS_ONLY)
+    ensure_admin(user, ADMINS_ONLY)
 
 
 def check_size(size: int) -> None:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response
 
 from pathways.auth.dependencies import CurrentUser
-from pathways.auth.permissions import can_train, ensure, is_admin
+from pathways.auth.permissions import can_train, ensure, owns_practice_set
 from pathways.badges.routes import BadgeAwarder
 from pathways.deps import DbSession
 from pathways.practice import editing, evidence, service, sets
@@ -182,7 +182,7 @@ def create_set(body: sets.NewSet, session: DbSession, user: CurrentUser) -> SetO
 def get_set(set_id: int, session: DbSession, user: CurrentUser) -> SetOut:
     practice_set = sets.load_set(session, set_id)
     member = user.employee_id in {m.employee_id for m in practice_set.members}
-    owner = can_train(user) and (is_admin(user) or practice_set.created_by_user_id == user.id)
+    owner = owns_practice_set(user, practice_set.created_by_user_id)
     ensure(member or owner, "This practice set is not assigned to you.")
     return set_out(practice_set)
 

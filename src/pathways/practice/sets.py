@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.audit import service as audit
 from pathways.auth.models import User
-from pathways.auth.permissions import can_train, ensure, is_admin, visible_employee_ids
+from pathways.auth.permissions import (
+    can_train,
+    ensure,
+    owns_practice_set,
+    practice_set_owner_filter,
+    visible_employee_ids,
+)
 from pathways.errors import BadRequest, NotFound
 from pathways.inbox import service as inbox
 from pathways.org.models import Employee
@@ -115,8 +121,7 @@ def set_for_trainer(session: Session, user: User, set_id: int) -> PracticeSet:
     ensure_trainer(user)
     practice_set = load_set(session, set_id)
     ensure(
-        is_admin(user) or practice_set.created_by_user_id == user.id,
-        "This practice set is another trainer's.",
+        owns_practice_set(user, practice_set.created_by_user_id), "This practice set is another trainer's."
     )
     return practice_set
 
@@ -124,8 +129,9 @@ def set_for_trainer(session: Session, user: User, set_id: int) -> PracticeSet:
 def sets_for_trainer(session: Session, user: User) -> list[PracticeSet]:
     ensure_trainer(user)
     query = select(PracticeSet).options(selectinload(PracticeSet.members))
-    if not is_admin(user):
-        query = query.where(PracticeSet.created_by_user_id == user.id)
+    owner = practice_set_owner_filter(user)
+    if owner is not None:
+        query = query.where(PracticeSet.created_by_user_id == owner)
     return list(session.scalars(query.order_by(PracticeSet.id.desc())))
 
 

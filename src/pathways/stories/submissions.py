@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.audit import service as audit
 from pathways.auth.models import AccountRole, User
-from pathways.auth.permissions import ensure, is_admin
+from pathways.auth.permissions import ensure_admin, is_admin
 from pathways.careers.models import Role
 from pathways.content.schemas import StoryItem
 from pathways.errors import BadRequest, Conflict, Forbidden, NotFound, shown
@@ -169,7 +169,7 @@ def withdraw(session: Session, user: User, slug: str) -> StorySubmission:
 
 
 def moderate(session: Session, user: User, slug: str, decision: str, reason: str) -> StorySubmission:
-    ensure(is_admin(user), ADMINS_ONLY)
+    ensure_admin(user, ADMINS_ONLY)
     if decision not in DECISIONS:
         raise BadRequest(f"Unknown decision {shown(decision)}. Choose approve or reject.")
     submission = get_submission(session, slug)

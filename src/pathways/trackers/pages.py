@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
-from pathways.auth.models import AccountRole, User
-from pathways.auth.permissions import is_admin
+from pathways.auth.models import User
+from pathways.auth.permissions import is_admin, sees_team_trackers
 from pathways.careers.models import Role
 from pathways.deps import DbSession
 from pathways.errors import AppError
@@ -33,7 +33,7 @@ router.include_router(forms.router)
 
 
 def team_trackers(session: Session, user: User) -> list[CareerTracker]:
-    if user.employee_id is None or user.account_role != AccountRole.SUPERVISOR:
+    if not sees_team_trackers(user) or user.employee_id is None:
         return []
     return service.trackers_of(session, scope.report_ids(session, user.employee_id))
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.admin.common import AdminUser
+from pathways.auth.dependencies import AdminUser
 from pathways.deps import DbSession
 from pathways.errors import AppError
 from pathways.learning.completion_rules import REASONS
