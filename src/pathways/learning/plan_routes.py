@@ -81,11 +81,7 @@ def my_plan_page(
 
 @router.get("/learning/employees/{employee_id}", response_class=HTMLResponse, include_in_schema=False)
 def employee_plan_page(
-    request: Request,
-    employee: InScope,
-    session: DbSession,
-    user: CurrentUser,
-    done: str | None = None,
+    request: Request, employee: InScope, session: DbSession, user: CurrentUser, done: str | None = None
 ) -> HTMLResponse:
     return plan_page_for(request, session, user, employee, done)
 

@@ -92,11 +92,7 @@ def onboarding_overview(request: Request, session: DbSession, user: CurrentUser)
 
 @router.get("/team/onboarding/{employee_id}", include_in_schema=False)
 def onboarding_page(
-    request: Request,
-    employee: InScope,
-    session: DbSession,
-    user: CurrentUser,
-    done: str | None = None,
+    request: Request, employee: InScope, session: DbSession, user: CurrentUser, done: str | None = None
 ) -> HTMLResponse:
     return _plan_page(request, session, user, employee, done)
 

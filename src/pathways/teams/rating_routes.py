@@ -101,11 +101,7 @@ async def my_ratings_form(request: Request, session: DbSession, user: CurrentUse
 
 @router.get("/team/people/{employee_id}/ratings", include_in_schema=False)
 def report_ratings_page(
-    request: Request,
-    employee: InScope,
-    session: DbSession,
-    user: CurrentUser,
-    saved: str | None = None,
+    request: Request, employee: InScope, session: DbSession, user: CurrentUser, saved: str | None = None
 ) -> HTMLResponse:
     return _page(request, session, user, employee, saved)
 

@@ -202,11 +202,7 @@ def team_api(
 
 @router.get("/team/people/{employee_id}", include_in_schema=False)
 def person_page(
-    request: Request,
-    employee: InScope,
-    session: DbSession,
-    user: CurrentUser,
-    done: str | None = None,
+    request: Request, employee: InScope, session: DbSession, user: CurrentUser, done: str | None = None
 ) -> HTMLResponse:
     notes = observations.observations_of(session, [employee.id], limit=20)
     plan = onboarding.plan_of(session, employee)  # reloads the employee: relationships it skips now raise
