@@ -14,9 +14,8 @@ from pathways.auth.permissions import (
     is_admin,
     visible_employee_ids,
 )
-from pathways.errors import NotFound
 from pathways.org.models import Employee
-from pathways.org.scope import report_ids
+from pathways.org.scope import get_employee, report_ids
 
 TEAM_VIEWERS_ONLY = "The team pages are for supervisors, site leads, trainers and administrators."
 DESCRIPTIONS = {
@@ -36,15 +35,8 @@ class TeamScope:
     manager: Employee | None  # when the scope is one manager's reports
 
 
-def manager_by_id(session: Session, manager_id: int) -> Employee:
-    manager = session.get(Employee, manager_id)
-    if manager is None:
-        raise NotFound(f"No employee with id {manager_id}.")
-    return manager
-
-
 def team_of(session: Session, user: User, manager_id: int) -> TeamScope:
-    manager = manager_by_id(session, manager_id)
+    manager = get_employee(session, manager_id)
     ensure(
         can_see_team_of(session, user, manager),
         "You can see your own team and the teams of managers who report to you.",
