@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pathways.admin.common import CSRF, AdminUser
+from pathways.auth.dependencies import AdminUser
 from pathways.content import case, case_service, editing
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest, NotFound
+from pathways.routing import CSRF
 from pathways.uploads import FORM_OVERHEAD_BYTES, read_upload
 from pathways.web import render
 
