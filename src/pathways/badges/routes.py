@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from pathways.auth.csrf import CSRF_FAILED, CSRF_FIELD, csrf_matches, verify_csrf
+from pathways.auth.csrf import CSRF_FAILED, CSRF_FIELD, csrf_matches
 from pathways.auth.dependencies import CurrentUser, OptionalUser
 from pathways.auth.permissions import ensure_can_view_employee
 from pathways.badges import achievements, bake, keys, service
@@ -19,10 +19,10 @@ from pathways.badges.schemas import BadgeOut, RevokeIn, VerificationOut, VerifyI
 from pathways.deps import DbSession
 from pathways.errors import AppError, BadRequest, Forbidden, NotFound, TooLarge
 from pathways.org.models import Employee
+from pathways.routing import CSRF
 from pathways.web import render
 
 router = APIRouter()
-CSRF = [Depends(verify_csrf)]
 MAX_UPLOAD_BYTES = 512 * 1024  # a baked badge is a few kilobytes; a photo is not a badge
 UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 IdQuery = Annotated[str | None, Query(max_length=100, description="A badge's id (urn:uuid:... or the UUID).")]
