@@ -34,6 +34,9 @@ def test_my_badges_download_and_verify_signed_out(page: Page, tmp_path: Path) ->
     rows = page.locator("tbody tr")
     expect(rows.first).to_be_visible()
     first_name = rows.first.locator("th").inner_text()
+    # On a phone the table scrolls in its own box: its hidden link text must not widen the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     with page.expect_download() as download_info:
         rows.first.get_by_role("link", name=f"SVG of {first_name}").click()
     svg = tmp_path / "badge.svg"
