@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,17 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from pathways.audit.models import AuditEntry
 from pathways.auth import service as auth_service
 from pathways.db import Database
 from pathways.inbox.models import Notification
 from pathways.learning.reminders import DUE_SOON, EXPIRING, OVERDUE
 from pathways.mail.models import MailState, OutboxMessage
+from pathways.org.models import Employee, PeopleImport
 from tests.conftest import build_database
 from tests.helpers import DEMO_PASSWORD, csrf_from
 from tests.mail.smtp import SmtpServer, free_port
+from tests.org.people_files import feed, new_row, person
 from tests.postgres import Cluster
 
 START_S = 60.0
@@ -158,3 +162,45 @@ def test_reminders_and_emails_go_out_once(
     arrived = Counter(smtp.message_ids())
     assert max(arrived.values()) == 1, "no email arrived twice"
     assert sorted(arrived) == sorted(sent), "every email marked sent arrived, and nothing else did"
+
+
+def test_a_people_import_applied_on_both_servers_at_once_runs_once(
+    servers: tuple[list[Server], SmtpServer], shared_database: Database
+) -> None:
+    (one, two), _ = servers
+    with shared_database.transaction() as session:
+        manager = person(session, "sup_carl").employee_number
+        before = session.scalar(select(func.count()).select_from(Employee)) or 0
+    # Enough rows that the first apply is still running when the second arrives.
+    data = feed(*(new_row(f"TWO{n:04d}", manager) for n in range(400)))
+    with (
+        httpx.Client(base_url=one.url, timeout=120) as first,
+        httpx.Client(base_url=two.url, timeout=120) as second,
+    ):
+        sign_in(first, "admin_ada")
+        second.cookies = first.cookies
+        csrf = csrf_from(first.get("/admin/people/import").text)
+        preview = first.post(
+            "/admin/people/import", data={"csrf_token": csrf}, files={"file": ("hr.csv", data, "text/csv")}
+        )
+        assert preview.status_code == 200, preview.text
+        with shared_database.transaction() as session:
+            upload = session.scalars(select(PeopleImport).order_by(PeopleImport.id.desc()).limit(1)).one().id
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(
+                pool.map(
+                    lambda client: client.post(
+                        f"/admin/people/import/{upload}/apply", data={"csrf_token": csrf}
+                    ),
+                    (first, second),
+                )
+            )
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text[:300] for a in answers]
+    refused = next(a for a in answers if a.status_code == 409)
+    assert "already being applied" in refused.text or "already applied" in refused.text
+    with shared_database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Employee)) == before + 400
+        imports = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "people.import")
+        )
+        assert imports == 1
