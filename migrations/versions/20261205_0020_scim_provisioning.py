@@ -18,9 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # An identity system may key people by a GUID (36 characters).
-    with op.batch_alter_table("employees") as batch:
-        batch.alter_column("employee_number", existing_type=sa.String(length=32), type_=sa.String(length=64))
+    # An identity system may key people by a GUID (36 characters). SQLite does not enforce VARCHAR lengths, and
+    # changing a type there means copying the table, which its foreign keys (people's records) forbid.
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("employees", "employee_number", existing_type=sa.String(length=32), type_=sa.String(length=64))
     op.create_table(
         "scim_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -53,5 +54,5 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_scim_identities_external_id"))
     op.drop_table("scim_identities")
     op.drop_table("scim_tokens")
-    with op.batch_alter_table("employees") as batch:
-        batch.alter_column("employee_number", existing_type=sa.String(length=64), type_=sa.String(length=32))
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("employees", "employee_number", existing_type=sa.String(length=64), type_=sa.String(length=32))
