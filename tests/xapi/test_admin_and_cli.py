@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from pathways.config import get_settings
 from pathways.migrate import upgrade
+from pathways.xapi import credentials
 from pathways.xapi.cli import cli
 from tests.helpers import sign_in
 from tests.xapi.conftest import COMPLETED, Lrs, basic, statement
@@ -68,3 +69,9 @@ def test_credentials_cli_create_list_revoke(tmp_path: Path, monkeypatch: pytest.
         assert blank.exit_code == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_an_issued_secret_never_begins_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = iter(["-looks-like-an-option", "-again", "plain-secret"])
+    monkeypatch.setattr(credentials.secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert credentials._secret() == "plain-secret"

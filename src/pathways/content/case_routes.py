@@ -2,7 +2,7 @@
 
 Public like a published framework (OpenSALT serves its frameworks so): competencies, level descriptions and
 which levels each role requires; nothing in it is anyone's record. Errors come in CASE's imsx_StatusInfo
-shape.
+shape, which is why the routes are left out of /openapi.json: CASE's own specification describes them.
 """
 
 import re
@@ -42,12 +42,12 @@ def _unknown(identifier: str, what: str) -> JSONResponse:
     return _status(404, "unknownobject", f"No {what} {identifier}.")
 
 
-@router.get("/CFDocuments", response_model=None)
+@router.get("/CFDocuments", response_model=None, include_in_schema=False)
 def cf_documents(request: Request, session: DbSession) -> dict[str, Any]:
     return {"CFDocuments": case_service.documents(session, _base(request))}
 
 
-@router.get("/CFDocuments/{sourced_id}", response_model=None)
+@router.get("/CFDocuments/{sourced_id}", response_model=None, include_in_schema=False)
 def cf_document(request: Request, session: DbSession, sourced_id: str) -> Any:
     found = [
         d for d in case_service.documents(session, _base(request)) if d["identifier"] == sourced_id.lower()
@@ -55,7 +55,7 @@ def cf_document(request: Request, session: DbSession, sourced_id: str) -> Any:
     return found[0] if found else _unknown(sourced_id, "CFDocument")
 
 
-@router.get("/CFPackages/{sourced_id}", response_model=None)
+@router.get("/CFPackages/{sourced_id}", response_model=None, include_in_schema=False)
 def cf_package(request: Request, session: DbSession, sourced_id: str) -> Any:
     name = case_service.name_of(sourced_id.lower())
     if name is None:
@@ -63,7 +63,7 @@ def cf_package(request: Request, session: DbSession, sourced_id: str) -> Any:
     return case_service.package(session, name, _base(request))
 
 
-@router.get("/CFItems/{sourced_id}", response_model=None)
+@router.get("/CFItems/{sourced_id}", response_model=None, include_in_schema=False)
 def cf_item(request: Request, session: DbSession, sourced_id: str) -> Any:
     item = case_service.items(session, _base(request)).get(sourced_id.lower())
     return item if item is not None else _unknown(sourced_id, "CFItem")
