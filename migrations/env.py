@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from pathways.config import get_settings
 from pathways.db import make_engine
 from pathways.models import Base
+from pathways.search.models import FTS_NAMES
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -28,6 +29,12 @@ def compare_type(
     return None
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # The full-text index is made by hand in its migration (an FTS5 table and its shadow tables on SQLite, an
+    # expression GIN index on PostgreSQL): autogenerate cannot model either, so it leaves them out.
+    return not (name or "").startswith(FTS_NAMES)
+
+
 def run(connection: Connection) -> None:
     # render_as_batch: SQLite can only alter a table by copying it; batch mode does that for us.
     context.configure(
@@ -35,6 +42,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=compare_type,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -23,6 +23,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/competencies/{code}"): "Get a competency with its levels",
     ("GET", "/api/v1/courses"): "List courses",
     ("GET", "/api/v1/courses/{code}"): "Get a course",
+    ("GET", "/api/v1/search"): "Search roles, competencies, courses and stories",
     ("GET", "/api/v1/me/learning-plan"): "Your learning plan",
     ("GET", "/api/v1/employees/{employee_id}/learning-plan"): "A person's learning plan",
     ("POST", "/api/v1/assignments"): "Assign a course to people",

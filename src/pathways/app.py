@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.org.routes import router as org_router
     from pathways.plans.routes import router as plans_router
     from pathways.practice.routes import router as practice_router
+    from pathways.search.routes import router as search_router
     from pathways.stories.routes import router as stories_router
     from pathways.teams.routes import router as teams_router
     from pathways.trackers.routes import router as trackers_router
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         learning_router,
         learning_plan_router,
         stories_router,
+        search_router,
         badges_router,
         plans_router,
         inbox_router,

@@ -37,6 +37,7 @@ from pathways.practice.models import (
     PracticeSet,
     PracticeSetMember,
 )
+from pathways.search.models import SearchDocument, SearchSynonym
 from pathways.scim.models import ScimIdentity, ScimToken
 from pathways.stories.models import Story
 from pathways.stories.submission_models import StorySubmission
@@ -103,6 +104,8 @@ __all__ = [
     "Role",
     "RoleCompetency",
     "ScimIdentity",
+    "SearchDocument",
+    "SearchSynonym",
     "ScimToken",
     "SignInThrottle",
     "Site",

@@ -94,6 +94,20 @@ def cross_check(content: Content) -> list[str]:
     problems += _onboarding(content, roles)
     problems += _practice(content, competencies)
     problems += _cycles(content)
+    problems += _synonyms(content)
+    return problems
+
+
+def _synonyms(content: Content) -> list[str]:
+    """A term stands for one word: listed twice, which one the search looks for would depend on the order."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for located in content.synonyms:
+        for term in located.item.terms:
+            key = term.lower()
+            if key in seen:
+                problems.append(f"{_line(located, 'terms')}: the term {term!r} is listed twice (first at {seen[key]})")
+            seen.setdefault(key, _line(located, "terms"))
     return problems
 
 

@@ -17,6 +17,7 @@ from pathways.content.schemas import CourseItem
 from pathways.db import Base
 from pathways.learning.models import Course
 from pathways.practice.models import PracticeEvidenceRule
+from pathways.search import service as search
 from pathways.stories.models import Story
 from pathways.teams.models import OnboardingTemplate
 
@@ -298,4 +299,8 @@ def load_content(session: Session, directory: Path) -> LoadReport:
     _load_stories(session, content, roles, courses, report)
     _load_onboarding(session, content, report)
     _load_practice_rules(session, content, competencies, report)
+    report.count("synonym lists", False, search.load_synonyms(session, [s.item for s in content.synonyms]))
+    # Last, so the search sees everything above; rebuilt whole even when nothing changed, which also heals
+    # an index that a browser edit since the last load left behind.
+    search.rebuild_index(session)
     return report

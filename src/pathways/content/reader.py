@@ -18,6 +18,7 @@ from pathways.content.schemas import (
     RoleItem,
     ScaleLevel,
     StoryItem,
+    SynonymItem,
 )
 from pathways.errors import BadRequest, escaped
 
@@ -31,6 +32,7 @@ FILES: dict[str, type[BaseModel]] = {
     "stories.yaml": StoryItem,
     "onboarding.yaml": OnboardingTemplateItem,
     "practice.yaml": PracticeRuleItem,
+    "synonyms.yaml": SynonymItem,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,6 +86,7 @@ class Content:
     stories: list[Located[StoryItem]] = field(default_factory=list)
     onboarding: list[Located[OnboardingTemplateItem]] = field(default_factory=list)
     practice: list[Located[PracticeRuleItem]] = field(default_factory=list)
+    synonyms: list[Located[SynonymItem]] = field(default_factory=list)
 
 
 def _line_of(raw: LineMap, loc: tuple[Any, ...]) -> int:

@@ -170,3 +170,22 @@ class PracticeRuleItem(Item):
     cases: int = Field(ge=1, le=100)
     case_types: int = Field(ge=1, le=20)
     why: str = Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")  # one line, shown beside the rule
+
+
+SearchTerm = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 '-]*$")
+
+
+class SynonymItem(Item):
+    """Words people type (terms) and the word the content uses (means); the search looks for both."""
+
+    means: str = SearchTerm
+    terms: list[str] = Field(min_length=1, max_length=30)
+
+    @field_validator("terms")
+    @classmethod
+    def terms_are_words(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            term = term.strip()
+            if not term or len(term) > 100 or not all(ch.isalnum() or ch in " '-" for ch in term):
+                raise ValueError(f"{term!r} must be 1-100 letters, digits, spaces, apostrophes or hyphens")
+        return [term.strip() for term in terms]

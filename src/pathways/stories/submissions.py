@@ -20,6 +20,7 @@ from pathways.content.schemas import StoryItem
 from pathways.errors import BadRequest, Conflict, Forbidden, NotFound, shown
 from pathways.inbox import service as inbox
 from pathways.learning.models import Course
+from pathways.search import service as search
 from pathways.stories.models import Story
 from pathways.stories.submission_models import StorySubmission
 
@@ -154,6 +155,7 @@ def withdraw(session: Session, user: User, slug: str) -> StorySubmission:
         raise Conflict(f"This story is already {story.status}.")
     before = {"status": story.status}
     story.status = WITHDRAWN
+    search.rebuild_index(session)  # a withdrawn story leaves the search with the role pages
     submission.withdrawn_at = dt.datetime.now(dt.UTC)
     session.flush()
     audit.record(
@@ -182,6 +184,7 @@ def moderate(session: Session, user: User, slug: str, decision: str, reason: str
     if len(reason) > 1000:
         raise BadRequest("The reason can be at most 1000 characters.")
     story.status = PUBLISHED if decision == "approve" else REJECTED
+    search.rebuild_index(session)  # a published story is found by the search box from now on
     submission.decided_at, submission.decided_by_user_id, submission.reason = (
         dt.datetime.now(dt.UTC),
         user.id,
