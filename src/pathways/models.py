@@ -37,8 +37,8 @@ from pathways.practice.models import (
     PracticeSet,
     PracticeSetMember,
 )
-from pathways.search.models import SearchDocument, SearchSynonym
 from pathways.scim.models import ScimIdentity, ScimToken
+from pathways.search.models import SearchDocument, SearchSynonym
 from pathways.stories.models import Story
 from pathways.stories.submission_models import StorySubmission
 from pathways.teams.models import OnboardingItem, OnboardingPlan, OnboardingTemplate
@@ -104,9 +104,9 @@ __all__ = [
     "Role",
     "RoleCompetency",
     "ScimIdentity",
+    "ScimToken",
     "SearchDocument",
     "SearchSynonym",
-    "ScimToken",
     "SignInThrottle",
     "Site",
     "Story",

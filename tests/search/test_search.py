@@ -62,8 +62,29 @@ def test_nothing_matches_nonsense(session: Session) -> None:
 
 @pytest.mark.parametrize(
     "q",
-    ['"', '"blood', "blood*", "NEAR", "NEAR(blood draw)", "(", ")", "-", "-blood", "blood AND", "OR", "NOT",
-     "a:b", "^", "col:blood", "'; DROP TABLE roles; --", "*", "!!!", "blood & | ! <->", "\\", "ü ß 漢字"],
+    [
+        '"',
+        '"blood',
+        "blood*",
+        "NEAR",
+        "NEAR(blood draw)",
+        "(",
+        ")",
+        "-",
+        "-blood",
+        "blood AND",
+        "OR",
+        "NOT",
+        "a:b",
+        "^",
+        "col:blood",
+        "'; DROP TABLE roles; --",
+        "*",
+        "!!!",
+        "blood & | ! <->",
+        "\\",
+        "ü ß 漢字",
+    ],
 )
 def test_syntax_characters_are_plain_text(session: Session, q: str) -> None:
     results = service.search(session, q)
@@ -167,7 +188,9 @@ def test_api_json(client: TestClient) -> None:
     assert rev101["summary"].startswith(rev101["summary"].split()[0]) and rev101["summary"]
 
 
-@pytest.mark.parametrize(("q", "message"), [("", "Type what you are looking for"), ("y" * 201, "at most 200")])
+@pytest.mark.parametrize(
+    ("q", "message"), [("", "Type what you are looking for"), ("y" * 201, "at most 200")]
+)
 def test_api_refuses_empty_and_long_queries(client: TestClient, q: str, message: str) -> None:
     sign_in(client, "psr_alice")
     response = client.get("/api/v1/search", params={"q": q})

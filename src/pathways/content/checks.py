@@ -106,7 +106,9 @@ def _synonyms(content: Content) -> list[str]:
         for term in located.item.terms:
             key = term.lower()
             if key in seen:
-                problems.append(f"{_line(located, 'terms')}: the term {term!r} is listed twice (first at {seen[key]})")
+                problems.append(
+                    f"{_line(located, 'terms')}: the term {term!r} is listed twice (first at {seen[key]})"
+                )
             seen.setdefault(key, _line(located, "terms"))
     return problems
 

@@ -36,5 +36,5 @@ class SearchSynonym(Base):
     means: Mapped[str] = mapped_column(String(100))
 
 
-# The expression of the PostgreSQL GIN index (migration 0021); a query must use it verbatim for the index to serve.
+# The expression of the PostgreSQL GIN index (migration 0021): a query uses it verbatim, so the index serves.
 TSV_SQL = "to_tsvector('english', search_documents.title || ' ' || search_documents.body)"

@@ -17,7 +17,9 @@ SearchText = Annotated[str | None, Query(description="What to look for, up to 20
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(request: Request, session: DbSession, user: CurrentUser, q: SearchText = None) -> HTMLResponse:
+def search_page(
+    request: Request, session: DbSession, user: CurrentUser, q: SearchText = None
+) -> HTMLResponse:
     context: dict[str, Any] = {
         "search_query": q or "",
         "results": None,

@@ -3,8 +3,9 @@ synonyms of content/synonyms.yaml and matched by the database (FTS5 on SQLite, t
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, func, literal_column, select, text
+from sqlalchemy import ColumnElement, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import Role
@@ -12,7 +13,7 @@ from pathways.competencies.models import Competency
 from pathways.content.schemas import SynonymItem
 from pathways.errors import BadRequest
 from pathways.learning.models import Course
-from pathways.search.models import FTS_TABLE, TSV_SQL, SearchDocument, SearchSynonym
+from pathways.search.models import TSV_SQL, SearchDocument, SearchSynonym
 from pathways.stories.models import Story
 
 MAX_QUERY = 200
@@ -60,7 +61,11 @@ def _documents(session: Session) -> list[SearchDocument]:
     docs: list[SearchDocument] = []
     for role in session.scalars(select(Role).order_by(Role.position)):
         body = " ".join([role.code, role.family, role.summary, *role.responsibilities, *role.settings])
-        docs.append(SearchDocument(kind="role", ref=role.code, title=role.name, summary=_short(role.summary), body=body))
+        docs.append(
+            SearchDocument(
+                kind="role", ref=role.code, title=role.name, summary=_short(role.summary), body=body
+            )
+        )
     query = select(Competency).options(selectinload(Competency.levels)).order_by(Competency.position)
     for competency in session.scalars(query):
         body = " ".join([competency.code, competency.definition, *(lv.behaviour for lv in competency.levels)])
@@ -74,15 +79,23 @@ def _documents(session: Session) -> list[SearchDocument]:
             )
         )
     # A course is found by the competencies it builds: "phlebotomy" finds the draw-station courses.
-    for course in session.scalars(select(Course).options(selectinload(Course.competencies)).order_by(Course.code)):
+    for course in session.scalars(
+        select(Course).options(selectinload(Course.competencies)).order_by(Course.code)
+    ):
         body = " ".join([course.code, course.summary, *(c.name for c in course.competencies)])
         docs.append(
-            SearchDocument(kind="course", ref=course.code, title=course.title, summary=_short(course.summary), body=body)
+            SearchDocument(
+                kind="course", ref=course.code, title=course.title, summary=_short(course.summary), body=body
+            )
         )
     stories = select(Story).where(Story.status == "published").order_by(Story.slug)
     for story in session.scalars(stories):
         body = " ".join([story.author, story.body, *story.tips])
-        docs.append(SearchDocument(kind="story", ref=story.slug, title=story.title, summary=_short(story.body), body=body))
+        docs.append(
+            SearchDocument(
+                kind="story", ref=story.slug, title=story.title, summary=_short(story.body), body=body
+            )
+        )
     return docs
 
 
@@ -95,7 +108,7 @@ def rebuild_index(session: Session) -> int:
     session.flush()
     if session.get_bind().dialect.name == "sqlite":
         # External-content FTS5 reads search_documents again; PostgreSQL's GIN index keeps itself up to date.
-        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     return len(docs)
 
 
@@ -141,18 +154,18 @@ def _matching(session: Session, alternatives: list[list[str]]) -> list[SearchDoc
     if session.get_bind().dialect.name == "sqlite":
         # Titles weigh four times the rest in the ranking (bm25: lower is better).
         ranked = text(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match "
-            f"ORDER BY bm25({FTS_TABLE}, 4.0, 1.0), rowid LIMIT :limit"
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH :match "
+            "ORDER BY bm25(search_fts, 4.0, 1.0), rowid LIMIT :limit"
         )
         ids = list(session.scalars(ranked, {"match": _fts5_match(alternatives), "limit": MAX_RESULTS}))
         docs = {d.id: d for d in session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
         return [docs[i] for i in ids]
     # Each alternative's words are all required (plainto_tsquery), any alternative will do (||).
-    tsquery = None
-    for alt in alternatives:
-        part = func.plainto_tsquery(literal_column("'english'"), " ".join(alt))
-        tsquery = part if tsquery is None else tsquery.op("||")(part)
-    tsv = literal_column(TSV_SQL)
+    parts = [func.plainto_tsquery(literal_column("'english'"), " ".join(alt)) for alt in alternatives]
+    tsquery: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        tsquery = tsquery.op("||")(part)
+    tsv: ColumnElement[Any] = literal_column(TSV_SQL)
     query = select(SearchDocument).where(tsv.op("@@")(tsquery)).order_by(func.ts_rank(tsv, tsquery).desc())
     return list(session.scalars(query.order_by(SearchDocument.id).limit(MAX_RESULTS)))
 
