@@ -102,7 +102,7 @@ def _synonyms(content: Content) -> list[str]:
     """A term stands for one word: listed twice, which one the search looks for would depend on the order."""
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for located in content.synonyms:
+    for located in content.synonyms or []:
         for term in located.item.terms:
             key = term.lower()
             if key in seen:

@@ -19,6 +19,7 @@ from pathways.certifications.models import CertificationKind
 from pathways.competencies.models import Competency, ProficiencyLevel
 from pathways.learning.models import Course
 from pathways.practice.models import PracticeEvidenceRule
+from pathways.search.models import SearchSynonym
 from pathways.stories.models import Story
 from pathways.teams.models import OnboardingTemplate
 
@@ -32,6 +33,7 @@ FILES = (
     "stories.yaml",
     "onboarding.yaml",
     "practice.yaml",
+    "synonyms.yaml",
 )
 HEADER = (
     "# Exported from Pathways; loads with `pathways content load`. See content/README.md for the format.\n"
@@ -232,6 +234,14 @@ def certification_kind_items(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+def synonym_items(session: Session) -> list[dict[str, Any]]:
+    # Stored one term a row, lower case; written back grouped by the word they stand for.
+    grouped: dict[str, list[str]] = {}
+    for synonym in session.scalars(select(SearchSynonym).order_by(SearchSynonym.means, SearchSynonym.term)):
+        grouped.setdefault(synonym.means, []).append(synonym.term)
+    return [{"means": means, "terms": terms} for means, terms in grouped.items()]
+
+
 def framework(session: Session) -> Data:
     return {
         "scale.yaml": scale_items(session),
@@ -243,6 +253,7 @@ def framework(session: Session) -> Data:
         "stories.yaml": [story_item(s) for s in stories(session)],
         "onboarding.yaml": [onboarding_item(t) for t in onboarding_templates(session)],
         "practice.yaml": practice_items(session),
+        "synonyms.yaml": synonym_items(session),
     }
 
 

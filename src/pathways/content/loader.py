@@ -299,7 +299,9 @@ def load_content(session: Session, directory: Path) -> LoadReport:
     _load_stories(session, content, roles, courses, report)
     _load_onboarding(session, content, report)
     _load_practice_rules(session, content, competencies, report)
-    report.count("synonym lists", False, search.load_synonyms(session, [s.item for s in content.synonyms]))
+    if content.synonyms is not None:
+        synonyms = [located.item for located in content.synonyms]
+        report.count("synonym lists", False, search.load_synonyms(session, synonyms))
     # Last, so the search sees everything above; rebuilt whole even when nothing changed, which also heals
     # an index that a browser edit since the last load left behind.
     search.rebuild_index(session)

@@ -35,6 +35,9 @@ FILES: dict[str, type[BaseModel]] = {
     "synonyms.yaml": SynonymItem,
 }
 
+# Files a folder may leave out; every other file must be there.
+OPTIONAL = {"synonyms.yaml"}
+
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T", covariant=True)
 
@@ -86,7 +89,8 @@ class Content:
     stories: list[Located[StoryItem]] = field(default_factory=list)
     onboarding: list[Located[OnboardingTemplateItem]] = field(default_factory=list)
     practice: list[Located[PracticeRuleItem]] = field(default_factory=list)
-    synonyms: list[Located[SynonymItem]] = field(default_factory=list)
+    # None when the folder has no synonyms.yaml (an export from before search): the stored synonyms stay.
+    synonyms: list[Located[SynonymItem]] | None = None
 
 
 def _line_of(raw: LineMap, loc: tuple[Any, ...]) -> int:
@@ -159,6 +163,8 @@ def read_content(directory: Path) -> Content:
     content = Content()
     prefix = directory.name
     for name, model in FILES.items():
+        if name in OPTIONAL and not (directory / name).exists():
+            continue
         items = _read_items(directory / name, f"{prefix}/{name}", model, problems)
         setattr(content, name.removesuffix(".yaml"), items)
     if not problems:
