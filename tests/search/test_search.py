@@ -1,11 +1,13 @@
 """The search box: full text with stemming and content synonyms, safe for any text, on both databases."""
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from pathways.errors import BadRequest
 from pathways.search import service
+from pathways.search.models import TSV_SQL
 from pathways.stories import submissions
 from tests.helpers import sign_in
 from tests.teams.support import user
@@ -203,3 +205,25 @@ def test_anonymous_page_goes_to_sign_in_and_api_is_401(client: TestClient) -> No
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=")
     assert client.get("/api/v1/search?q=blood").status_code == 401
+
+
+def test_the_query_uses_the_full_text_index(session: Session) -> None:
+    # The index answers the match, not a scan of every row: on PostgreSQL the query's tsvector expression
+    # (TSV_SQL, which the service uses) must be the GIN index's exactly; on SQLite the FTS5 table answers.
+    statements: list[str] = []
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = session.scalars(
+            text(
+                f"EXPLAIN SELECT id FROM search_documents "
+                f"WHERE {TSV_SQL} @@ plainto_tsquery('english', 'blood')"
+            )
+        ).all()
+        statements = [line for line in plan if "ix_search_documents_tsv" in line]
+    else:
+        plan = session.execute(
+            text("EXPLAIN QUERY PLAN SELECT rowid FROM search_fts WHERE search_fts MATCH '\"blood\"'")
+        ).all()
+        statements = [row[-1] for row in plan if "VIRTUAL TABLE INDEX" in row[-1]]
+    assert statements, plan
+    assert service.search(session, "blood").total > 0
