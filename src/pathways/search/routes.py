@@ -30,7 +30,7 @@ def search_page(
     status_code = 200
     if q is None or not q.strip():
         # An empty box is not an error: the page asks for something to look for.
-        context["error"] = "Type what you are looking for: a role, a skill, a course or a word from a story."
+        context["error"] = service.EMPTY_QUERY
     else:
         try:
             context["results"] = service.search(session, q)

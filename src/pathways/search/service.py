@@ -17,6 +17,7 @@ from pathways.search.models import TSV_SQL, SearchDocument, SearchSynonym
 from pathways.stories.models import Story
 
 MAX_QUERY = 200
+EMPTY_QUERY = "Type what you are looking for: a role, a skill, a course or a word from a story."
 MAX_RESULTS = 100
 # The order the results page shows its groups in, with each group's heading and the page a result links to.
 KINDS = {
@@ -127,7 +128,7 @@ def load_synonyms(session: Session, items: list[SynonymItem]) -> bool:
 def checked_query(q: str | None) -> str:
     query = (q or "").strip()
     if not query:
-        raise BadRequest("Type what you are looking for: a role, a skill, a course or a word from a story.")
+        raise BadRequest(EMPTY_QUERY)
     if len(query) > MAX_QUERY:
         raise BadRequest(f"A search can be at most {MAX_QUERY} characters; yours has {len(query)}.")
     return query
