@@ -213,8 +213,13 @@ def plan_command(
         typer.echo(f"  ! {gap.message}")
     for missing in result.missing_courses:
         typer.echo(f"  ! {missing.message}")
-    ready = result.readiness_date.isoformat() if result.readiness_date else "not reachable by courses alone"
-    typer.echo(f"Ready by {ready} at {result.hours_per_week} h a week.")
+    if result.readiness_date:
+        typer.echo(f"Ready by {result.readiness_date.isoformat()} at {result.hours_per_week} h a week.")
+    elif result.courses_ready_date is None:
+        typer.echo(f"Not reachable by courses alone at {result.hours_per_week} h a week.")
+    else:
+        typer.echo(f"No readiness date at {result.hours_per_week} h a week.")
+    typer.echo(result.readiness_explanation)
 
 
 @app.command("backup")

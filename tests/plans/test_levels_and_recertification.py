@@ -106,7 +106,7 @@ def test_a_completed_course_does_not_overrule_a_lower_manager_rating(
     valid, expired = evidence.completion_status(session, person.id, TODAY)
     done = Completed(valid=valid, expired=expired)
     exact = readiness.exact(catalog, target, levels, done, TODAY)
-    assert "ZZ-310" in exact.courses and exact.ready_on == plan.readiness_date
+    assert "ZZ-310" in exact.courses and exact.ready_on == plan.courses_ready_date
     estimate = readiness.GapEstimator(catalog, TODAY).estimate(target, levels, done)
     assert "ZZ-310" in estimate.courses
 
@@ -226,4 +226,4 @@ def test_the_plan_command_names_required_courses_that_cannot_be_taken(
     assert "! psr-2 requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle" in (
         result.output
     )
-    assert "not reachable by courses alone" in result.output
+    assert "Not reachable by courses alone" in result.output

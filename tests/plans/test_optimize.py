@@ -37,7 +37,10 @@ def test_alice_plans_for_site_lead(client: TestClient, session: Session) -> None
     assert plan["course_count"] == len(plan["courses"]) > 0
     assert abs(plan["total_hours"] - sum(c["hours"] for c in plan["courses"])) < 0.01
     assert all(c["reasons"] for c in plan["courses"])
-    assert plan["readiness_date"] is not None
+    assert plan["courses_ready_date"] is not None
+    # Alice holds neither certificate Site Lead requires, so no date, and the answer says why.
+    assert plan["readiness_date"] is None and plan["readiness_binds"] == "certification"
+    assert "Basic Life Support (CPR) certification" in plan["missing_certifications"]
     done = completed_courses(session, employee_id(session, "psr_alice"))
     planned = [c["code"] for c in plan["courses"]]
     assert not done & set(planned), "a completed course was planned again"
@@ -60,7 +63,7 @@ def test_joint_plan_names_shared_courses_and_a_bigger_budget_is_sooner(client: T
                if c["code"] in joint["shared_courses"])  # fmt: skip
     _, faster = optimize(client, roles=["psr-2-site-lead"], hours_per_week=6)
     assert [c["code"] for c in faster["courses"]] == [c["code"] for c in lead["courses"]]
-    assert faster["readiness_date"] < lead["readiness_date"]
+    assert faster["courses_ready_date"] < lead["courses_ready_date"]
     assert faster["weeks_needed"] < lead["weeks_needed"]
 
 
@@ -106,7 +109,8 @@ def test_plan_page(client: TestClient) -> None:
     sign_in(client, "psr_alice")
     page = client.get("/plans?role=psr-2-site-lead&hours=4")
     assert page.status_code == 200
-    assert "could be ready by" in page.text
+    assert "Not ready until a verified certificate is on record" in page.text
+    assert "Courses and time in role would allow" in page.text
     assert "proved to be the fewest hours possible" in page.text
     bad = client.get("/plans?role=psr-2&hours=lots")
     assert bad.status_code == 400
@@ -161,7 +165,7 @@ def test_the_edges_of_the_rule_are_accepted_everywhere(client: TestClient, hours
     status, plan = optimize(client, roles=["psr-2"], hours_per_week=hours)
     assert status == 200 and plan["hours_per_week"] == float(hours)  # type: ignore[arg-type]
     page = client.get("/plans", params={"role": "psr-2", "hours": str(hours)})
-    assert page.status_code == 200 and "could be ready by" in page.text
+    assert page.status_code == 200 and "Courses and time in role would allow" in page.text
 
 
 def test_the_forms_carry_the_rule_to_the_browser(client: TestClient, session: Session) -> None:

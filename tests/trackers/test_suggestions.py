@@ -14,6 +14,7 @@ from pathways.learning.completions import record_completion
 from pathways.learning.models import Course, CourseStart, course_prerequisites
 from pathways.trackers import service, views
 from pathways.trackers.models import CareerTracker
+from tests.certifications.support import hold_verified
 from tests.helpers import page_csrf, sign_in
 from tests.trackers.support import employee, user
 
@@ -116,8 +117,9 @@ def suggest(client: TestClient, tracker_id: int, hours: str = "3") -> str:
 
 
 def test_the_page_shows_the_readiness_date_after_a_suggestion(
-    client: TestClient, tracker: CareerTracker
+    client: TestClient, session: Session, tracker: CareerTracker
 ) -> None:
+    hold_verified(session, "psr_alice", "bls-cpr")  # PSR II requires it: without it there is no date
     sign_in(client, "psr_alice")
     page = suggest(client, tracker.id, "4")
     assert "The planner&#39;s courses were placed into quarters." in page or "placed into quarters" in page
@@ -170,6 +172,9 @@ def test_a_manager_sees_the_suggestion_outcome_by_name(
     client: TestClient, session: Session, tracker: CareerTracker
 ) -> None:
     sign_in(client, "sup_carl")
+    page = client.get(f"/trackers/{tracker.id}?done=suggested&hours=3").text
+    assert "Not ready until a verified certificate is on record: Basic Life Support (CPR)" in page
+    hold_verified(session, "psr_alice", "bls-cpr")
     page = client.get(f"/trackers/{tracker.id}?done=suggested&hours=3").text
     assert f"could make {employee(session, 'psr_alice').name} ready by" in page
     assert client.get(f"/trackers/{tracker.id}?done=suggested&hours=lots").status_code == 400

@@ -125,7 +125,20 @@ class PlanOut(BaseModel):
     solver_status: str
     solve_ms: float
     weeks_needed: int
-    readiness_date: dt.date | None
+    readiness_date: dt.date | None = Field(
+        description="The later of courses_ready_date and time_in_role_ready_date; null while courses cannot "
+        "close every gap or a required certification is missing."
+    )
+    readiness_binds: str = Field(
+        description='What sets readiness_date: "courses", "time in role" or "certification".'
+    )
+    readiness_explanation: str
+    courses_ready_date: dt.date | None = Field(description="When the course plan alone would be done.")
+    time_in_role_ready_date: dt.date | None = Field(
+        description="When the lattice's typical months in role on the way to the targets have passed."
+    )
+    lattice_months: int | None = Field(description="Typical months in role on the lattice's shortest way.")
+    missing_certifications: list[str]
     shared_courses: list[str]
     unclosable_gaps: list[GapOut]
     missing_courses: list[MissingCourseOut]

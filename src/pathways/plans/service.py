@@ -9,12 +9,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pathways.careers.models import Role, RoleCompetency
+from pathways.careers.models import PathEdge, Role, RoleCompetency
+from pathways.certifications import service as certifications
 from pathways.competencies import evidence
 from pathways.errors import BadRequest, NotFound, shown
 from pathways.learning.models import Course
 from pathways.org.models import Employee
 from pathways.planning import model as planning
+from pathways.planning import time_in_role
 from pathways.planning.planner import PlanWithSchedule, plan_for
 from pathways.plans.schemas import GapOut, MissingCourseOut, PlannedCourseOut, PlanOut
 
@@ -102,10 +104,35 @@ def optimize(
         start=today,
         hours_per_week=hours_per_week,
     )
-    return describe(employee.id, result, rows)
+    return describe(employee.id, result, rows, readiness(session, employee, role_codes, result, today))
 
 
-def describe(employee_id: int, result: PlanWithSchedule, rows: dict[str, Course]) -> PlanOut:
+def lattice_edges(session: Session) -> dict[tuple[int, int], int]:
+    """Every move of the lattice (a few dozen rows) by role id, with its typical months in role."""
+    rows = session.execute(select(PathEdge.from_role_id, PathEdge.to_role_id, PathEdge.typical_months))
+    return {(source, destination): months for source, destination, months in rows}
+
+
+def readiness(
+    session: Session, employee: Employee, role_codes: list[str], result: PlanWithSchedule, today: dt.date
+) -> time_in_role.Readiness:
+    """The course plan's date, held back by the lattice's time in role and the targets' certifications."""
+    roles = list(session.scalars(select(Role).where(Role.code.in_(role_codes))))
+    held = certifications.standings(session, [employee.id], today).get(employee.id, {})
+    missing = [name for role in roles for name in certifications.missing_required(role.certifications, held)]
+    return time_in_role.readiness(
+        result.readiness_date,
+        edges=lattice_edges(session),
+        current_role=employee.role_id,
+        role_since=employee.role_since,
+        targets=[role.id for role in roles],
+        missing_certifications=list(dict.fromkeys(missing)),
+    )
+
+
+def describe(
+    employee_id: int, result: PlanWithSchedule, rows: dict[str, Course], ready: time_in_role.Readiness
+) -> PlanOut:
     plan, schedule = result.plan, result.schedule
     placed = {s.code: s for s in schedule.courses}
     courses = []
@@ -139,7 +166,13 @@ def describe(employee_id: int, result: PlanWithSchedule, rows: dict[str, Course]
         solver_status=plan.status,
         solve_ms=round(plan.solve_seconds * 1000, 1),
         weeks_needed=schedule.weeks_needed,
-        readiness_date=result.readiness_date,
+        readiness_date=ready.on,
+        readiness_binds=ready.binds,
+        readiness_explanation=ready.explanation,
+        courses_ready_date=ready.courses_on,
+        time_in_role_ready_date=ready.time_on,
+        lattice_months=ready.lattice_months,
+        missing_certifications=list(ready.missing_certifications),
         shared_courses=[c.code for c in plan.shared],
         unclosable_gaps=[
             GapOut(

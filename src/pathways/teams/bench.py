@@ -193,6 +193,7 @@ def build_bench(
             "scope; choose a role and a region, or the estimate."
         )
     estimator = readiness.GapEstimator(catalog, today)
+    lattice = plans_service.lattice_edges(session)
     results: dict[str, list[Candidate]] = {t.code: [] for t in targets}
     for person, target in pairs:
         own = {code: current.level for code, current in levels.get(person[0], {}).items()}
@@ -203,7 +204,14 @@ def build_bench(
         else:
             estimate = estimator.estimate(planner_target, own, done)
         missing = certifications.missing_required(target.certifications, held.get(person[0], {}))
-        estimate = readiness.with_certifications(estimate, missing)
+        estimate = readiness.held_back(
+            estimate,
+            edges=lattice,
+            role_id=person[2],
+            role_since=person[8],
+            target_id=target.id,
+            missing_certifications=missing,
+        )
         results[target.code].append(_candidate(person, target, edges, tracking, estimate, today))
     roles = [_role_bench(t, results[t.code]) for t in targets]
     return Bench(method, METHOD_TEXT[method], today, region or None, roles)

@@ -20,6 +20,7 @@ from pathways.competencies.evidence import Completed
 from pathways.competencies.models import Competency
 from pathways.learning.models import Course, course_competencies, course_prerequisites
 from pathways.planning import model as planning
+from pathways.planning import time_in_role
 from pathways.planning.planner import plan_for
 from pathways.planning.schedule import budget_minutes
 
@@ -37,12 +38,27 @@ class Estimate:
     missing_certifications: tuple[str, ...] = ()  # required, with no verified and unexpired certificate
 
 
-def with_certifications(estimate: Estimate, missing: Sequence[str]) -> Estimate:
-    """A role's required certification (certifications.service.missing_required) is no course the planner
-    can date: without a verified, unexpired certificate the person is not ready, whatever the courses say."""
-    if not missing:
-        return estimate
-    return Estimate(None, estimate.minutes, estimate.courses, tuple(missing))
+def held_back(
+    estimate: Estimate,
+    *,
+    edges: Mapping[tuple[int, int], int],
+    role_id: int,
+    role_since: dt.date,
+    target_id: int,
+    missing_certifications: Sequence[str],
+) -> Estimate:
+    """The courses' date under the planner page's own rule (planning.time_in_role): never before the
+    lattice's typical months in role have passed, and none without a required certification (no course can
+    date a verified certificate, certifications.service.missing_required)."""
+    ready = time_in_role.readiness(
+        estimate.ready_on,
+        edges=edges,
+        current_role=role_id,
+        role_since=role_since,
+        targets=[target_id],
+        missing_certifications=missing_certifications,
+    )
+    return Estimate(ready.on, estimate.minutes, estimate.courses, ready.missing_certifications)
 
 
 def catalog(session: Session) -> tuple[dict[str, planning.Course], dict[int, str]]:

@@ -198,7 +198,10 @@ class Suggestion:
     """What the planner says of the road to the tracker's role, beside the courses it places."""
 
     hours_per_week: Decimal
-    readiness_date: dt.date | None  # None: some gap or required course is beyond what courses can give
+    readiness_date: dt.date | None  # None: beyond what courses can give, or a required certificate is missing
+    readiness_explanation: str  # which limit sets the date: courses, time in role, a certification
+    courses_ready_date: dt.date | None  # the courses alone; None: some gap is beyond what courses can give
+    missing_certifications: list[str]
     proved_optimal: bool
     bound_hours: float  # no plan can be shorter; equals the plan's hours when proved optimal
     total_hours: float
@@ -214,6 +217,9 @@ def suggestion(
     outcome = Suggestion(
         hours_per_week=hours_per_week,
         readiness_date=plan.readiness_date,
+        readiness_explanation=plan.readiness_explanation,
+        courses_ready_date=plan.courses_ready_date,
+        missing_certifications=plan.missing_certifications,
         proved_optimal=plan.proved_optimal,
         bound_hours=plan.bound_hours,
         total_hours=plan.total_hours,
