@@ -89,6 +89,7 @@ def samples(session: Session) -> dict[str, str]:
         "notification_id": "1",
         "manager_id": str(alice),
         "tracker_id": "1",
+        "conversation_id": "1",
         "goal_id": "1",
         "attempt_id": "1",
         "set_id": "1",

@@ -67,8 +67,8 @@ def test_the_supervisor_records_the_outcome_and_the_history_stays(
     )
     tracker = service.get_tracker(session, tracker.id)
     assert [(c.status, c.held_on) for c in tracker.conversations] == [
-        ("held", dt.date(2027, 1, 10)),
-        ("held", dt.date(2027, 4, 1)),
+        ("recorded", dt.date(2027, 1, 10)),
+        ("recorded", dt.date(2027, 4, 1)),
     ]
     assert tracker.conversations[0].next_steps == "Finish REV-201; shadow Bea."
     assert inbox_of(session, "psr_alice")[-1].kind == "tracker.conversation"
@@ -99,3 +99,66 @@ def test_approving_the_plan_is_audited_and_the_employee_told(
         conversations.approve_plan(session, tracker, carl, "")
     service.plan_course(session, tracker, "REV-210", "2027-Q1", alice)
     assert tracker.approved_revision != tracker.revision, "a changed plan is no longer the approved one"
+
+
+def test_the_manager_answers_with_a_time_then_marks_it_held_then_records_it(
+    session: Session, tracker: CareerTracker
+) -> None:
+    alice, carl = user(session, "psr_alice"), user(session, "sup_carl")
+    today = dt.date(2027, 1, 4)
+    asked = conversations.request_conversation(session, tracker, alice, "Timing?")
+    with pytest.raises(BadRequest, match="in the past"):
+        conversations.schedule_conversation(
+            session, tracker, carl, asked.id, dt.datetime(2027, 1, 3, 10, 0), "", today
+        )
+    when = dt.datetime(2027, 1, 12, 14, 30)
+    conversations.schedule_conversation(session, tracker, carl, asked.id, when, "In the break room.", today)
+    assert (asked.status, asked.scheduled_for, asked.response) == ("scheduled", when, "In the break room.")
+    told = inbox_of(session, "psr_alice")[-1]
+    assert "12 January 2027 at 14:30: In the break room." in told.message
+    with pytest.raises(Conflict, match="scheduled"):
+        conversations.request_conversation(session, tracker, alice, "Again?")  # one open request at a time
+    with pytest.raises(BadRequest, match="in the future"):
+        conversations.mark_held(session, tracker, carl, asked.id, dt.date(2027, 1, 13), today)
+    conversations.mark_held(session, tracker, carl, asked.id, dt.date(2027, 1, 4), today)
+    assert asked.status == "held"
+    with pytest.raises(Conflict, match="held, outcome to come"):
+        conversations.decline_conversation(session, tracker, carl, asked.id, "No.")
+    conversations.record_conversation(
+        session,
+        tracker,
+        carl,
+        conversation_id=asked.id,
+        held_on=asked.held_on or today,
+        outcome="Ready in a year.",
+        next_steps="",
+        follow_up_on=None,
+    )
+    assert asked.status == "recorded"
+    actions = session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.entity_id == asked.id, AuditEntry.entity == "tracker_conversations"
+        )
+    ).all()
+    assert actions == [
+        "tracker.conversation.scheduled",
+        "tracker.conversation.held",
+        "tracker.conversation.record",
+    ]
+
+
+def test_a_decline_needs_a_reason_the_employee_reads_and_she_may_ask_again(
+    session: Session, tracker: CareerTracker
+) -> None:
+    alice, carl = user(session, "psr_alice"), user(session, "sup_carl")
+    asked = conversations.request_conversation(session, tracker, alice, "")
+    with pytest.raises(BadRequest, match="reason for declining cannot be empty"):
+        conversations.decline_conversation(session, tracker, carl, asked.id, "  ")
+    assert asked.status == "requested"
+    conversations.decline_conversation(
+        session, tracker, carl, asked.id, "Let us talk after the audit in March."
+    )
+    assert asked.status == "declined"
+    assert inbox_of(session, "psr_alice")[-1].message.endswith("Let us talk after the audit in March.")
+    again = conversations.request_conversation(session, tracker, alice, "After the audit?")
+    assert again.status == "requested" and again.id != asked.id

@@ -75,6 +75,20 @@ def test_planning_goals_and_a_conversation_through_the_forms(client: TestClient)
     page = client.get(f"/trackers/{tracker}")
     assert "Record the conversation" in page.text and "Approve this plan" in page.text
     assert "Add to plan" not in page.text, "a supervisor does not edit the employee's plan"
+    asked = int(re.findall(r'id="conversation-(\d+)"', page.text)[0])
+    assert "Answer: propose a time or decline" in page.text
+    post(
+        client,
+        f"/trackers/{tracker}/conversations/{asked}/schedule",
+        day="2099-01-12",
+        time="14:30",
+        message="In the break room.",
+    )
+    bad_time = client.post(
+        f"/trackers/{tracker}/conversations/{asked}/schedule",
+        data={"csrf_token": page_csrf(client), "day": "2099-01-12", "time": "half past two"},
+    )
+    assert bad_time.status_code == 400 and "is not a time of day" in bad_time.text
     post(
         client,
         f"/trackers/{tracker}/conversations/record",
@@ -86,12 +100,26 @@ def test_planning_goals_and_a_conversation_through_the_forms(client: TestClient)
     )
     post(client, f"/trackers/{tracker}/approve", comment="Go ahead.")
     page = client.get(f"/trackers/{tracker}").text
-    assert "This plan is approved." in page and "Held on 2027-01-05" in page and "Finish REV-201." in page
+    assert "This plan is approved." in page and "Held on 5 January 2027" in page and "Finish REV-201." in page
+    assert (
+        "Monday 12 January 2099 at 14:30" in page and "Message from the manager: In the break room." in page
+    )
     denied = client.post(
         f"/trackers/{tracker}/courses",
         data={"csrf_token": page_csrf(client), "course": "REV-210", "quarter": "2027-Q1"},
     )
     assert denied.status_code == 403
+
+    client.post("/logout", data={"csrf_token": page_csrf(client)})
+    sign_in(client, "psr_alice")
+    page = client.get(f"/trackers/{tracker}").text
+    assert "Scheduled" in page and "Monday 12 January 2099 at 14:30" in page
+    assert "Answer: propose a time" not in page, "only the manager answers"
+    refused = client.post(
+        f"/trackers/{tracker}/conversations/{asked}/decline",
+        data={"csrf_token": page_csrf(client), "message": "No"},
+    )
+    assert refused.status_code == 403
 
 
 def test_import_preview_then_apply_in_the_browser_flow(client: TestClient) -> None:

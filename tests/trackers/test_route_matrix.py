@@ -48,7 +48,12 @@ def alice_tracker(client: TestClient) -> tuple[int, int]:
 
 
 def fill(path: str, tracker_id: int, goal_id: int) -> str:
-    values = {"tracker_id": str(tracker_id), "goal_id": str(goal_id), "code": "REV-201"}
+    values = {
+        "tracker_id": str(tracker_id),
+        "goal_id": str(goal_id),
+        "code": "REV-201",
+        "conversation_id": "1",
+    }
     return re.sub(r"{([^}]+)}", lambda m: values[m.group(1)], path)
 
 

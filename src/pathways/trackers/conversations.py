@@ -13,6 +13,17 @@ from pathways.trackers.service import now, touch
 
 MAX_TEXT = 4000
 
+# requested -> scheduled (the manager proposed a time) -> held -> recorded (the outcome is written down);
+# or requested -> declined, with the manager's reason. An employee may ask again once nothing is open.
+STATUSES = {
+    "requested": "Asked for",
+    "scheduled": "Scheduled",
+    "declined": "Declined",
+    "held": "Held, outcome to come",
+    "recorded": "Outcome recorded",
+}
+OPEN = ("requested", "scheduled", "held")
+
 
 def clean(text: str, what: str, required: bool = False) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
@@ -28,7 +39,105 @@ def link(tracker: CareerTracker) -> str:
 
 
 def open_request(tracker: CareerTracker) -> TrackerConversation | None:
-    return next((c for c in tracker.conversations if c.status == "requested"), None)
+    return next((c for c in tracker.conversations if c.status in OPEN), None)
+
+
+def _find(tracker: CareerTracker, conversation_id: int) -> TrackerConversation:
+    found = next((c for c in tracker.conversations if c.id == conversation_id), None)
+    if found is None:
+        raise NotFound(f"No conversation with id {conversation_id} in this tracker.")
+    return found
+
+
+def _answer(
+    session: Session, tracker: CareerTracker, user: User, conversation: TrackerConversation, status: str
+) -> None:
+    before = {"status": conversation.status}
+    conversation.status = status
+    conversation.answered_at = now()
+    session.flush()
+    audit.record(
+        session,
+        actor_user_id=user.id,
+        action=f"tracker.conversation.{status}",
+        entity="tracker_conversations",
+        entity_id=conversation.id,
+        before=before,
+        after={"status": status, "tracker_id": tracker.id},
+    )
+
+
+def schedule_conversation(
+    session: Session,
+    tracker: CareerTracker,
+    user: User,
+    conversation_id: int,
+    when: dt.datetime,
+    message: str,
+    today: dt.date,
+) -> TrackerConversation:
+    """The manager answers a request with a time (or moves the time of one already scheduled)."""
+    conversation = _find(tracker, conversation_id)
+    if conversation.status not in ("requested", "scheduled"):
+        raise Conflict(
+            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be scheduled."
+        )
+    if when.date() < today:
+        raise BadRequest("The proposed time is in the past; choose a day from today on.")
+    conversation.scheduled_for = when
+    conversation.response = clean(message, "message")
+    _answer(session, tracker, user, conversation, "scheduled")
+    note = f": {conversation.response}" if conversation.response else "."
+    inbox.notify_employee(
+        session,
+        tracker.employee_id,
+        "tracker.conversation",
+        f"{user.name} proposes your career conversation on {when:%-d %B %Y at %H:%M}{note}",
+        link(tracker),
+    )
+    return conversation
+
+
+def decline_conversation(
+    session: Session, tracker: CareerTracker, user: User, conversation_id: int, message: str
+) -> TrackerConversation:
+    """The manager declines a request, and must say why: the employee reads it."""
+    conversation = _find(tracker, conversation_id)
+    if conversation.status not in ("requested", "scheduled"):
+        raise Conflict(
+            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be declined."
+        )
+    conversation.response = clean(message, "reason for declining", required=True)
+    _answer(session, tracker, user, conversation, "declined")
+    inbox.notify_employee(
+        session,
+        tracker.employee_id,
+        "tracker.conversation",
+        f"{user.name} declined your request for a career conversation: {conversation.response}",
+        link(tracker),
+    )
+    return conversation
+
+
+def mark_held(
+    session: Session,
+    tracker: CareerTracker,
+    user: User,
+    conversation_id: int,
+    held_on: dt.date,
+    today: dt.date,
+) -> TrackerConversation:
+    """The conversation took place; its outcome is written down later (record_conversation)."""
+    conversation = _find(tracker, conversation_id)
+    if conversation.status not in ("requested", "scheduled"):
+        raise Conflict(
+            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be marked held."
+        )
+    if held_on > today:
+        raise BadRequest("A conversation cannot be held in the future; give the day it took place.")
+    conversation.held_on = held_on
+    _answer(session, tracker, user, conversation, "held")
+    return conversation
 
 
 def request_conversation(
@@ -40,8 +149,8 @@ def request_conversation(
     pending = open_request(tracker)
     if pending is not None:
         raise Conflict(
-            f"You already asked for a conversation on {pending.requested_at:%d %B %Y}; "
-            "your manager will record it when you have met."
+            f"You already asked for a conversation on {pending.requested_at:%d %B %Y} "
+            f"({STATUSES[pending.status].lower()}); your manager will record it when you have met."
         )
     conversation = TrackerConversation(
         status="requested",
@@ -81,12 +190,13 @@ def record_conversation(
         conversation = TrackerConversation(questions="", requested_at=now())
         tracker.conversations.append(conversation)
     else:
-        found = next((c for c in tracker.conversations if c.id == conversation_id), None)
-        if found is None:
-            raise NotFound(f"No conversation with id {conversation_id} in this tracker.")
-        conversation = found
+        conversation = _find(tracker, conversation_id)
+        if conversation.status not in OPEN:
+            raise Conflict(
+                f"This conversation is {STATUSES[conversation.status].lower()}; record a new one instead."
+            )
     before = {"status": conversation.status}
-    conversation.status = "held"
+    conversation.status = "recorded"
     conversation.held_on, conversation.follow_up_on = held_on, follow_up_on
     conversation.outcome = clean(outcome, "outcome", required=True)
     conversation.next_steps = clean(next_steps, "next steps")
@@ -100,7 +210,7 @@ def record_conversation(
         entity="tracker_conversations",
         entity_id=conversation.id,
         before=before,
-        after={"status": "held", "held_on": held_on.isoformat(), "tracker_id": tracker.id},
+        after={"status": "recorded", "held_on": held_on.isoformat(), "tracker_id": tracker.id},
     )
     inbox.notify_employee(
         session,

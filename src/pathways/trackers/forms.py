@@ -11,7 +11,7 @@ from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, shown
 from pathways.plans.routes import parse_hours
-from pathways.routing import CSRF, TrackerId
+from pathways.routing import CSRF, TrackerId, today
 from pathways.trackers import conversations, service
 from pathways.trackers.access import open_tracker
 
@@ -28,6 +28,9 @@ DONE_MESSAGES = {
     "imported": "The workbook's changes were applied.",
     "requested": "Your manager has been asked for a conversation and told in their inbox.",
     "recorded": "The conversation is recorded; the employee was told in their inbox.",
+    "scheduled": "The proposed time was sent to the employee's inbox.",
+    "declined": "The request is declined; the employee was told why in their inbox.",
+    "held": "Marked as held. Record the outcome when you are ready.",
     "approved": "The plan is approved; the employee was told in their inbox.",
     "commented": "Your comment was added; the employee was told in their inbox.",
     "saved": "Saved.",
@@ -200,6 +203,65 @@ def record_conversation(
         follow_up_on=optional_date(follow_up_on, "follow-up date"),
     )
     return back(tracker_id, "recorded", "#conversations")
+
+
+ConversationId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Conversation id")]
+
+
+def proposed_time(day: str, time: str) -> dt.datetime:
+    when = optional_date(day, "day of the conversation")
+    if when is None:
+        raise BadRequest("Give the day you propose for the conversation.")
+    try:
+        clock = dt.time.fromisoformat(time.strip())
+    except ValueError:
+        raise BadRequest(f"The time {shown(time)} is not a time of day: write it like 14:30.") from None
+    return dt.datetime.combine(when, clock.replace(second=0, microsecond=0, tzinfo=None))
+
+
+@router.post("/trackers/{tracker_id}/conversations/{conversation_id}/schedule")
+def schedule_conversation(
+    tracker_id: TrackerId,
+    conversation_id: ConversationId,
+    user: CurrentUser,
+    session: DbSession,
+    day: Annotated[str, Form(max_length=10)],
+    time: Annotated[str, Form(max_length=40)],
+    message: LongText = "",
+) -> RedirectResponse:
+    tracker = open_tracker(session, user, tracker_id).require_manager().tracker
+    when = proposed_time(day, time)
+    conversations.schedule_conversation(session, tracker, user, conversation_id, when, message, today())
+    return back(tracker_id, "scheduled", "#conversations")
+
+
+@router.post("/trackers/{tracker_id}/conversations/{conversation_id}/decline")
+def decline_conversation(
+    tracker_id: TrackerId,
+    conversation_id: ConversationId,
+    user: CurrentUser,
+    session: DbSession,
+    message: LongText = "",
+) -> RedirectResponse:
+    tracker = open_tracker(session, user, tracker_id).require_manager().tracker
+    conversations.decline_conversation(session, tracker, user, conversation_id, message)
+    return back(tracker_id, "declined", "#conversations")
+
+
+@router.post("/trackers/{tracker_id}/conversations/{conversation_id}/held")
+def conversation_held(
+    tracker_id: TrackerId,
+    conversation_id: ConversationId,
+    user: CurrentUser,
+    session: DbSession,
+    held_on: Annotated[str, Form(max_length=10)],
+) -> RedirectResponse:
+    tracker = open_tracker(session, user, tracker_id).require_manager().tracker
+    held = optional_date(held_on, "date of the conversation")
+    if held is None:
+        raise BadRequest("Give the date the conversation was held.")
+    conversations.mark_held(session, tracker, user, conversation_id, held, today())
+    return back(tracker_id, "held", "#conversations")
 
 
 @router.post("/trackers/{tracker_id}/comments")

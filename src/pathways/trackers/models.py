@@ -1,6 +1,6 @@
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pathways.careers.models import Role
@@ -88,13 +88,18 @@ class TrackerCertification(Base):
 
 
 class TrackerConversation(Base):
-    """A career conversation with the manager: asked for by the employee, recorded by the supervisor."""
+    """A career conversation with the manager: asked for by the employee, answered by the manager (a time, or
+    a decline with a reason), held, and its outcome recorded. See trackers.conversations.STATUSES."""
 
     __tablename__ = "tracker_conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracker_id: Mapped[int] = mapped_column(ForeignKey("career_trackers.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="requested")  # requested | held
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    # The manager's answer: the proposed time (the site's wall-clock time, as people say it) and a message.
+    scheduled_for: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    response: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     questions: Mapped[str] = mapped_column(Text, default="")
     requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), server_default=func.now())
     held_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -19,7 +19,7 @@ from pathways.org import scope
 from pathways.org.models import Employee
 from pathways.plans.routes import HOURS_RULE, parse_hours
 from pathways.routing import CSRF, TrackerId
-from pathways.trackers import forms, imports, service, views
+from pathways.trackers import conversations, forms, imports, service, views
 from pathways.trackers.access import NO_EMPLOYEE_RECORD, TrackerAccess, open_tracker, own_employee
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
 from pathways.trackers.gaps import BASIS_TEXT
@@ -97,6 +97,7 @@ def tracker_context(session: Session, access: TrackerAccess) -> dict[str, object
         "this_quarter": upcoming_quarters(today, 1)[0],
         "courses": courses,
         "basis_text": BASIS_TEXT,
+        "conversation_statuses": conversations.STATUSES,
         "history": list(reversed(tracker.changes))[:30],
         "today": today,
     }

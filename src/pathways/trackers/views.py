@@ -15,8 +15,8 @@ from pathways.learning.models import (
     course_competencies,
     course_prerequisites,
 )
-from pathways.trackers import gaps, learning_link, service
-from pathways.trackers.models import CareerTracker, TrackerCourse
+from pathways.trackers import conversations, gaps, learning_link, service
+from pathways.trackers.models import CareerTracker, TrackerConversation, TrackerCourse
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,9 @@ class TrackerView:
         return self.tracker.approved_revision == self.tracker.revision
 
     @property
-    def open_conversation(self) -> bool:
-        return any(c.status == "requested" for c in self.tracker.conversations)
+    def open_conversation(self) -> TrackerConversation | None:
+        """The conversation asked for and not yet recorded or declined (one at a time)."""
+        return conversations.open_request(self.tracker)
 
 
 CompletedRow = tuple[
