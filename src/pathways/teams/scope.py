@@ -33,6 +33,9 @@ class TeamScope:
     ids: Ids
     description: str
     manager: Employee | None  # when the scope is one manager's reports
+    # Career trackers and conversations belong to a person and their reporting line: a site lead's or a
+    # trainer's team page leaves them out (issue 15, privacy).
+    shows_trackers: bool = True
 
 
 def team_of(session: Session, user: User, manager_id: int) -> TeamScope:
@@ -59,7 +62,7 @@ def team_scope(session: Session, user: User, manager_id: int | None = None) -> T
     ids = visible_employee_ids(user)
     if own is not None:  # the viewer's own record is on their own pages, not in the team
         ids = ids.where(Employee.id != own)
-    return TeamScope(ids, DESCRIPTIONS.get(role, "your scope"), None)
+    return TeamScope(ids, DESCRIPTIONS.get(role, "your scope"), None, shows_trackers=False)
 
 
 def analytics_ids(session: Session, user: User) -> Ids:

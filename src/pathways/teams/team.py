@@ -280,8 +280,9 @@ def build_team(session: Session, scope: TeamScope, query: TeamQuery, today: dt.d
     if len(people) > MAX_ROWS:
         return TeamPage(scope, query, len(people), [], too_many=True)
     members = _members(session, people, today)
-    _trackers(session, members)
-    _conversations(session, members, today)
+    if scope.shows_trackers:
+        _trackers(session, members)
+        _conversations(session, members, today)
     _required_learning(session, members, today)
     kept = [m for m in members.values() if _keep(m, query.only)]
     kept.sort(key=SORTS[query.sort][1], reverse=query.order == "desc")

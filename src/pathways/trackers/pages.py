@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
-from pathways.auth.permissions import is_admin, sees_team_trackers
+from pathways.auth.permissions import can_view_trackers, ensure, is_admin, sees_team_trackers
 from pathways.careers.models import Role
 from pathways.deps import DbSession
 from pathways.errors import AppError
@@ -20,7 +20,13 @@ from pathways.org.models import Employee
 from pathways.plans.routes import HOURS_RULE, parse_hours
 from pathways.routing import CSRF, TrackerId
 from pathways.trackers import conversations, forms, imports, service, views
-from pathways.trackers.access import NO_EMPLOYEE_RECORD, TrackerAccess, open_tracker, own_employee
+from pathways.trackers.access import (
+    NO_EMPLOYEE_RECORD,
+    NOT_YOUR_TRACKERS,
+    TrackerAccess,
+    open_tracker,
+    own_employee,
+)
 from pathways.trackers.archive import MAX_UPLOAD_BYTES
 from pathways.trackers.gaps import BASIS_TEXT
 from pathways.trackers.models import CareerTracker
@@ -48,6 +54,7 @@ def trackers_page(
     employee: Employee | None = None
     if employee_id is not None or user.employee_id is not None:
         employee = scope.me_or_named(session, user, employee_id, NO_EMPLOYEE_RECORD)
+        ensure(can_view_trackers(session, user, employee), NOT_YOUR_TRACKERS)
     trackers = service.trackers_of(session, [employee.id]) if employee else []
     tracker_views = views.build_all(session, trackers)
     taken = {t.role_id for t in trackers}

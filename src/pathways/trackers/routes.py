@@ -69,7 +69,7 @@ def start_tracker(body: TrackerCreate, user: CurrentUser, session: DbSession) ->
 @router.get("/api/v1/trackers/{tracker_id}", response_model=TrackerOut, tags=["trackers"])
 def get_tracker(tracker_id: TrackerId, user: CurrentUser, session: DbSession) -> TrackerOut:
     access = open_tracker(session, user, tracker_id)
-    return tracker_out(views.build(session, access.tracker))
+    return tracker_out(views.build(session, access.tracker), access.sees_notes)
 
 
 def patch_proposal(session: Session, body: TrackerPatch) -> Proposal:
@@ -122,8 +122,10 @@ def tracker_view(session: Session, user: CurrentUser, tracker_id: int) -> views.
     summary="The tracker as an .xlsx workbook to edit and upload back",
 )
 def export_workbook(tracker_id: TrackerId, user: CurrentUser, session: DbSession) -> Response:
-    view = tracker_view(session, user, tracker_id)
-    return download(workbook.export_bytes(view), workbook.MIME, workbook.filename(view))
+    access = open_tracker(session, user, tracker_id)
+    view = views.build(session, access.tracker)
+    content = workbook.export_bytes(view, sees_notes=access.sees_notes)
+    return download(content, workbook.MIME, workbook.filename(view))
 
 
 @router.get(

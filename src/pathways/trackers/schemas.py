@@ -186,7 +186,8 @@ def summary_out(view: TrackerView) -> TrackerSummaryOut:
     )
 
 
-def tracker_out(view: TrackerView) -> TrackerOut:
+def tracker_out(view: TrackerView, sees_notes: bool = True) -> TrackerOut:
+    # The private notes are the employee's own: anyone else reads an empty string.
     t, a = view.tracker, view.analysis
     return TrackerOut(
         **summary_out(view).model_dump(),
@@ -231,7 +232,7 @@ def tracker_out(view: TrackerView) -> TrackerOut:
             for i in view.plan
         ],
         goals=[GoalOut(id=g.id, text=g.text, target_date=g.target_date, done=g.done) for g in t.goals],
-        notes=t.notes,
+        notes=t.notes if sees_notes else "",
         conversations=[
             ConversationOut(
                 id=c.id,

@@ -141,9 +141,10 @@ def goals_sheet(ws: Worksheet, view: TrackerView) -> None:
     choice(ws, "D", GOAL_STATUSES, end + EXTRA_ROWS, "open or done")
 
 
-def notes_sheet(ws: Worksheet, view: TrackerView) -> None:
+def notes_sheet(ws: Worksheet, view: TrackerView, sees_notes: bool = True) -> None:
     header(ws, NOTES_HEADER, (100,))
-    put(ws.cell(row=2, column=1), view.tracker.notes).alignment = WRAP
+    # The private notes are the employee's own: a supervisor's download leaves the sheet empty.
+    put(ws.cell(row=2, column=1), view.tracker.notes if sees_notes else "").alignment = WRAP
 
 
 def conversations_sheet(ws: Worksheet, view: TrackerView) -> None:
@@ -176,7 +177,9 @@ def about_sheet(ws: Worksheet, view: TrackerView, exported_at: dt.datetime) -> N
     ws.sheet_state = "veryHidden"
 
 
-def build_workbook(view: TrackerView, exported_at: dt.datetime | None = None) -> Workbook:
+def build_workbook(
+    view: TrackerView, exported_at: dt.datetime | None = None, sees_notes: bool = True
+) -> Workbook:
     wb = Workbook()
     tracker = view.tracker
     wb.properties.creator = "Pathways"
@@ -186,16 +189,16 @@ def build_workbook(view: TrackerView, exported_at: dt.datetime | None = None) ->
     plan_sheet(plan, view)
     gaps_sheet(wb.create_sheet(GAPS), view)
     goals_sheet(wb.create_sheet(GOALS), view)
-    notes_sheet(wb.create_sheet(NOTES), view)
+    notes_sheet(wb.create_sheet(NOTES), view, sees_notes)
     conversations_sheet(wb.create_sheet(CONVERSATIONS), view)
     about_sheet(wb.create_sheet(ABOUT), view, exported_at or dt.datetime.now(dt.UTC))
     wb.active = 0
     return wb
 
 
-def export_bytes(view: TrackerView, exported_at: dt.datetime | None = None) -> bytes:
+def export_bytes(view: TrackerView, exported_at: dt.datetime | None = None, sees_notes: bool = True) -> bytes:
     buffer = io.BytesIO()
-    build_workbook(view, exported_at).save(buffer)
+    build_workbook(view, exported_at, sees_notes).save(buffer)
     return buffer.getvalue()
 
 
