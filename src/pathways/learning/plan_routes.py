@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.auth import audience
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_assign_learning
@@ -65,6 +66,7 @@ def plan_page_for(
         "own": own,
         "can_manage": can_assign_learning(user) and not own,
         "done": DONE.get(done or ""),
+        "audience": audience.learning_plan_audience(session, user, employee),
     }
     return render(request, "learning/plan.html", context)
 

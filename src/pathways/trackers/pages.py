@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.auth import audience
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_view_trackers, ensure, is_admin, sees_team_trackers
@@ -75,6 +76,7 @@ def trackers_page(
         "roles": roles,
         "team": [] if employee_id else team_trackers(session, user),
         "is_admin": is_admin(user),
+        "audience": audience.tracker_audience(session, user, employee) if employee else "",
     }
     return render(request, "trackers/list.html", context)
 
@@ -107,6 +109,7 @@ def tracker_context(session: Session, access: TrackerAccess) -> dict[str, object
         "conversation_statuses": conversations.STATUSES,
         "history": list(reversed(tracker.changes))[:30],
         "today": today,
+        "audience": audience.tracker_audience(session, access.user, tracker.employee),
     }
 
 
