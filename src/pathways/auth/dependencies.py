@@ -2,12 +2,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from pathways.auth import service
 from pathways.auth.models import User
 from pathways.auth.permissions import ensure_admin
 from pathways.deps import DbSession
 from pathways.errors import Unauthorized
+from pathways.inbox import service as inbox
 
 SIGN_IN_REQUIRED = "Sign in to continue."
 
@@ -21,6 +23,7 @@ class SignedIn:
     email: str
     account_role: str
     employee_id: int | None
+    unread: int = 0  # inbox messages not yet read, for the navigation (issue 15)
 
 
 def optional_user(request: Request, session: DbSession) -> User | None:
@@ -35,9 +38,25 @@ def optional_user(request: Request, session: DbSession) -> User | None:
         if user is not None and (not user.is_active or request.session.get("epoch") != user.session_epoch):
             user = None
     request.state.user = (
-        SignedIn(user.id, user.name, user.email, user.account_role, user.employee_id) if user else None
+        SignedIn(
+            user.id,
+            user.name,
+            user.email,
+            user.account_role,
+            user.employee_id,
+            unread_for_page(request, session, user),
+        )
+        if user
+        else None
     )
     return user
+
+
+def unread_for_page(request: Request, session: Session, user: User) -> int:
+    """The navigation's unread count: asked only for a page a browser may show, not for API calls."""
+    if request.method != "GET" or request.url.path.startswith("/api/"):
+        return 0
+    return inbox.unread_count(session, user.id)
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

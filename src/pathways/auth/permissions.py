@@ -93,8 +93,9 @@ def can_manage_employee(session: Session, user: User, employee: Employee) -> boo
 
 def can_view_trackers(session: Session, user: User, employee: Employee) -> bool:
     """May see a person's career trackers and their conversations: the person, a supervisor in their
-    reporting line, an admin. A tracker is a career conversation between a person and their reporting line,
-    so a site lead (who sees onboarding and observations) and a trainer (who sees required training) do not."""
+    reporting line, an admin. A tracker is a career conversation between a person and their reporting
+    line, so a site lead (who sees onboarding and observations) and a trainer (who sees required training)
+    do not."""
     return user.employee_id == employee.id or can_manage_employee(session, user, employee)
 
 

@@ -7,7 +7,7 @@ latest manager rating as the current level.
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from pathways.audit import service as audit
@@ -18,7 +18,7 @@ from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import Competency, CompetencyRating
 from pathways.errors import BadRequest, Forbidden, shown
 from pathways.inbox import service as inbox
-from pathways.org.models import Employee
+from pathways.org.models import Employee, EmploymentStatus
 
 KINDS = ("self", "manager")
 MAX_NOTE = 1000
@@ -184,3 +184,42 @@ def ratings_view(session: Session, employee: Employee) -> RatingsView:
     rater_ids = {r.rated_by_user_id for r in history if r.rated_by_user_id is not None}
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_(rater_ids))).all())
     return RatingsView(employee, rows, history, names)
+
+
+# ---------------------------------------------------------------- due again (issue 15, the home page)
+# Competence is assessed again every year at many hospitals (the Joint Commission's HR standard allows up to
+# three): a supervisor's rating older than this is due for a fresh look.
+RATING_VALID_DAYS = 365
+
+
+@dataclass(frozen=True)
+class RatingDue:
+    employee_id: int
+    name: str
+    last_rated: dt.date | None  # None: never rated by a supervisor
+
+
+def ratings_due(session: Session, employee_ids: list[int], today: dt.date) -> list[RatingDue]:
+    """The people among `employee_ids` whose latest supervisor rating is over a year old, or who have
+    none: one query, the oldest first (never rated before anything)."""
+    if not employee_ids:
+        return []
+    latest = (
+        select(CompetencyRating.employee_id, func.max(CompetencyRating.rated_at).label("rated_at"))
+        .where(CompetencyRating.kind == "manager", CompetencyRating.employee_id.in_(employee_ids))
+        .group_by(CompetencyRating.employee_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Employee.id, Employee.name, latest.c.rated_at)
+        .outerjoin(latest, latest.c.employee_id == Employee.id)
+        .where(Employee.id.in_(employee_ids), Employee.status == EmploymentStatus.ACTIVE)
+        .order_by(latest.c.rated_at.is_not(None), latest.c.rated_at, Employee.name)
+    )
+    cutoff = today - dt.timedelta(days=RATING_VALID_DAYS)
+    due = []
+    for employee_id, name, rated_at in rows:
+        last = rated_at.date() if rated_at is not None else None
+        if last is None or last < cutoff:
+            due.append(RatingDue(employee_id, name, last))
+    return due

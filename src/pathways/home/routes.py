@@ -3,7 +3,7 @@ from fastapi.responses import HTMLResponse
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.deps import DbSession
-from pathways.home import service
+from pathways.home import help, service
 from pathways.web import render
 
 router = APIRouter()
@@ -15,3 +15,9 @@ def home_page(request: Request, session: DbSession, user: CurrentUser) -> HTMLRe
     return render(
         request, "home/index.html", {"home": home, "is_employee": isinstance(home, service.EmployeeHome)}
     )
+
+
+@router.get("/help", response_class=HTMLResponse, include_in_schema=False)
+def help_page(request: Request, user: CurrentUser) -> HTMLResponse:
+    guides = help.guides_for(user.account_role)
+    return render(request, "home/help.html", {"guides": guides, "everyone": help.EVERYONE})

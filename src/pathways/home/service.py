@@ -1,11 +1,12 @@
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from pathways.auth.models import User
 from pathways.careers.models import PathEdge, Role
+from pathways.home.today import Group, groups_for
 from pathways.learning.models import Completion, Course
 from pathways.learning.requirements import add_months
 from pathways.org.models import Employee, Site
@@ -36,6 +37,7 @@ class EmployeeHome:
     completed_count: int
     recent_completions: list[Completion]
     required_courses: list[RequiredCourse]
+    today: list[Group] = field(default_factory=list)  # what needs doing now (home/today.py)
 
     @property
     def required_done(self) -> int:
@@ -46,6 +48,7 @@ class EmployeeHome:
 class GenericHome:
     # Accounts with no employee record (an administrator, a trainer from outside): a way into the content.
     entry_roles: list[Role]
+    today: list[Group] = field(default_factory=list)
 
 
 def describe_duration(start: dt.date, today: dt.date) -> str:
@@ -61,7 +64,7 @@ def describe_duration(start: dt.date, today: dt.date) -> str:
     return " and ".join(parts)
 
 
-def load_employee(session: Session, employee_id: int) -> Employee | None:
+def load_employee(session: Session, employee_id: int, refresh: bool = False) -> Employee | None:
     statement = (
         select(Employee)
         .where(Employee.id == employee_id)
@@ -69,6 +72,7 @@ def load_employee(session: Session, employee_id: int) -> Employee | None:
             joinedload(Employee.role).selectinload(Role.required_courses),
             joinedload(Employee.site).joinedload(Site.region),
         )
+        .execution_options(populate_existing=refresh)
     )
     return session.scalars(statement).unique().one_or_none()
 
@@ -136,9 +140,14 @@ def entry_roles(session: Session) -> list[Role]:
 
 def home_for(session: Session, user: User, today: dt.date | None = None) -> EmployeeHome | GenericHome:
     employee = load_employee(session, user.employee_id) if user.employee_id is not None else None
-    if employee is None:
-        return GenericHome(entry_roles(session))
     today = today or dt.date.today()
+    now = groups_for(session, user, employee, today)
+    if employee is None:
+        return GenericHome(entry_roles(session), now)
+    # The lists above load the same person through other services, some refreshing what they load, which
+    # leaves the role and site this page shows unloaded: read them again, one statement.
+    employee = load_employee(session, employee.id, refresh=True)
+    assert employee is not None
     return EmployeeHome(
         employee=employee,
         role=employee.role,
@@ -148,4 +157,5 @@ def home_for(session: Session, user: User, today: dt.date | None = None) -> Empl
         completed_count=completed_course_count(session, employee),
         recent_completions=recent_completions(session, employee),
         required_courses=required_course_status(session, employee, employee.role.required_courses, today),
+        today=now,
     )
