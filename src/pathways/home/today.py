@@ -6,6 +6,7 @@ people a supervisor has.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -239,6 +240,14 @@ def practice_group(session: Session, user: User) -> Group:
     return group
 
 
+Run = TypeVar("Run", CompletionImport, PeopleImport)
+
+
+def _latest(session: Session, model: type[Run]) -> list[Run]:
+    query = select(model).order_by(model.created_at.desc(), model.id.desc()).limit(RECENT_IMPORTS)
+    return list(session.scalars(query))
+
+
 def admin_groups(session: Session, user: User) -> list[Group]:
     queue = Group("today-stories", "Stories to review", "No story is waiting for review.")
     queue.more_href, queue.more_text = "/admin/stories", "Story moderation"
@@ -247,13 +256,12 @@ def admin_groups(session: Session, user: User) -> list[Group]:
         queue.items.append(Item(story.title, "/admin/stories", f"Submitted {day(submission.submitted_at)}"))
     imports = Group("today-imports", "Last imports", "No import yet.")
     imports.more_href, imports.more_text = "/admin", "Administration"
-    for model, what, href in (
-        (CompletionImport, "Completions", "/learning/completions/import"),
-        (PeopleImport, "People", "/admin/people/import"),
+    completions = _latest(session, CompletionImport)
+    people = _latest(session, PeopleImport)
+    for what, href, runs in (
+        ("Completions", "/learning/completions/import", completions),
+        ("People", "/admin/people/import", people),
     ):
-        runs = session.scalars(
-            select(model).order_by(model.created_at.desc(), model.id.desc()).limit(RECENT_IMPORTS)
-        )
         for run in runs:
             summary = run.summary or {}
             rejected = int(summary.get("rejected", 0))
