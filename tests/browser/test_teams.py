@@ -68,7 +68,7 @@ def test_supervisor_rates_a_report_who_sees_it_beside_their_self_rating(page: Pa
     expect(cells.nth(2)).to_contain_text("Sound calls; ask for help sooner")
 
 
-def test_site_lead_starts_onboarding_and_signs_off_a_step(page: Page) -> None:
+def test_site_lead_starts_onboarding_and_waits_for_the_new_hire(page: Page) -> None:
     sign_in(page, "lead_bea")
     page.goto("/team?site=NV-PSC-01&role=psr-1")  # a new PSR I at her site, not Alice (other tests use her)
     page.locator("tbody th a").filter(has_not_text="Alice Moreno").first.click()
@@ -76,17 +76,16 @@ def test_site_lead_starts_onboarding_and_signs_off_a_step(page: Page) -> None:
     page.get_by_role("link", name="Onboarding", exact=True).last.click()
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_role("status")).to_have_text("Onboarding plan started.")
-    page.get_by_label("Sign-off note").first.fill("Toured the site with the mentor")
-    page.get_by_role("button", name="Sign off: Welcome, site tour and introductions").click()
-    expect(page.get_by_role("status")).to_have_text("Step signed off.")
     checklist = page.get_by_role("table", name="Checklist")
-    expect(checklist).to_contain_text("Signed off by Bea Tanaka")
-    expect(checklist).to_contain_text("Toured the site with the mentor")
+    # Every step is to do: the new hire marks it done before the site lead can sign it off.
+    expect(checklist.get_by_role("row").filter(has_text="Welcome, site tour")).to_contain_text("To do")
+    expect(checklist.get_by_role("button", name="Sign off")).to_have_count(0)
+    expect(checklist.get_by_role("button", name="Mark done")).to_have_count(0)
     sign_out(page)
 
     sign_in(page, "sup_carl")
     page.goto("/team/onboarding")
-    expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("1 of")
+    expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("0 of")
 
 
 def test_teams_and_admin_pages_pass_axe(page: Page) -> None:

@@ -55,6 +55,7 @@ def test_site_lead_starts_a_plan_with_due_dates_and_a_mentor(session: Session) -
 
 def test_sign_off_by_the_site_lead_only(session: Session) -> None:
     plan = _start(session)
+    onboarding.mark_done(session, user(session, "psr_alice"), plan, "shadowing", TODAY)
     for who in ("sup_carl", "trainer_tina", "psr_alice", "outsider_dan"):
         with pytest.raises(Forbidden):
             onboarding.sign_off(session, user(session, who), plan, "shadowing", "")
@@ -71,6 +72,7 @@ def test_sign_off_by_the_site_lead_only(session: Session) -> None:
 def test_the_supervisor_hears_when_every_step_is_signed_off(session: Session) -> None:
     plan = _start(session)
     for item in plan.items:
+        onboarding.mark_done(session, user(session, "psr_alice"), plan, item.code, TODAY)
         onboarding.sign_off(session, user(session, "lead_bea"), plan, item.code, "")
     carl = user(session, "sup_carl")
     note = session.scalar(
@@ -116,19 +118,22 @@ def test_site_lead_signs_off_in_the_browser_and_the_supervisor_sees_progress(
         follow_redirects=False,
     )
     assert started.status_code == 303
+    onboarding.mark_done(
+        session, user(session, "psr_alice"), onboarding.require_plan(session, alice), "welcome", TODAY
+    )
     signed = client.post(
         f"/team/onboarding/{alice.id}/items/welcome/sign-off",
         data={"csrf_token": csrf, "note": "Toured the site"},
         follow_redirects=False,
     )
     assert signed.status_code == 303
-    assert "Signed off by Bea Tanaka" in client.get(f"/team/onboarding/{alice.id}").text
+    assert "by Bea Tanaka" in client.get(f"/team/onboarding/{alice.id}").text
     client.cookies.clear()
     sign_in(client, "sup_carl")
     overview = client.get("/team/onboarding")
     assert "Alice Moreno" in overview.text and "1 of" in overview.text
     detail = client.get(f"/team/onboarding/{alice.id}")
-    assert detail.status_code == 200 and "Sign off:" not in detail.text
+    assert detail.status_code == 200 and "Sign off" not in detail.text and "Mark done" not in detail.text
     refused = client.post(
         f"/team/onboarding/{alice.id}/items/shadowing/sign-off", data={"csrf_token": page_csrf(client)}
     )
@@ -145,11 +150,15 @@ def test_onboarding_api(client: TestClient, session: Session) -> None:
     assert any(t["role"] == "psr-2-float" for t in templates)
     made = client.post("/api/v1/onboarding", json={"employee_id": alice.id}, headers=csrf)
     assert made.status_code == 201 and made.json()["steps"] == len(made.json()["items"])
+    assert {i["state"] for i in made.json()["items"]} == {"to_do"}
+    plan = onboarding.require_plan(session, alice)
+    onboarding.mark_done(session, user(session, "psr_alice"), plan, "welcome", TODAY)
     assert client.post("/api/v1/onboarding", json={"employee_id": alice.id}, headers=csrf).status_code == 409
     ticked = client.post(
         f"/api/v1/onboarding/{alice.id}/items/welcome/sign-off", json={"note": "ok"}, headers=csrf
     )
     assert ticked.status_code == 200 and ticked.json()["signed_off"] == 1
+    assert ticked.json()["items"][0]["state"] == "signed_off"
     moved = client.patch(
         f"/api/v1/onboarding/{alice.id}/items/shadowing", json={"due_on": "2099-01-01"}, headers=csrf
     )
@@ -160,7 +169,12 @@ def test_onboarding_api(client: TestClient, session: Session) -> None:
         ).status_code
         == 422
     )
-    assert client.post(f"/api/v1/onboarding/{alice.id}/items/nope/done", headers=csrf).status_code == 404
+    # Marking done is the new hire's own step; a site lead signs off and is refused the tick.
+    assert client.post(f"/api/v1/onboarding/{alice.id}/items/shadowing/done", headers=csrf).status_code == 403
+    assert (
+        client.post(f"/api/v1/onboarding/{alice.id}/items/nope/sign-off", json={}, headers=csrf).status_code
+        == 404
+    )
     listed = client.get("/api/v1/onboarding").json()
     assert [p["employee"]["name"] for p in listed] == ["Alice Moreno"]
     assert (
@@ -176,7 +190,7 @@ def test_the_new_hire_sees_and_ticks_their_own_plan(client: TestClient, session:
     sign_in(client, "psr_alice")
     page = client.get("/onboarding")
     assert page.status_code == 200 and "My onboarding" in page.text and "Mark done" in page.text
-    assert "Sign off:" not in page.text
+    assert "Sign off" not in page.text and "Due date" not in page.text
     alice = person(session, "psr_alice")
     done = client.post(
         f"/team/onboarding/{alice.id}/items/welcome/done",
@@ -206,3 +220,60 @@ def test_the_person_page_opens_for_someone_with_an_onboarding_plan(
     page = client.get(f"/team/people/{alice.id}")
     assert page.status_code == 200
     assert "Carl Lindqvist" in page.text and "steps signed off" in page.text
+
+
+def test_each_step_goes_to_do_then_done_by_the_new_hire_then_signed_off(session: Session) -> None:
+    plan = _start(session)
+    item = onboarding.item_by_code(plan, "shadowing")
+    assert onboarding.step_state(item) == "to_do"
+    with pytest.raises(Conflict, match="still to do"):
+        onboarding.sign_off(session, user(session, "lead_bea"), plan, "shadowing", "")
+    # Only the new hire says a step is done: not her site lead, supervisor, trainer or an admin.
+    for who in ("lead_bea", "sup_carl", "trainer_tina", "admin_ada", "outsider_dan"):
+        with pytest.raises(Forbidden, match="Only the new hire"):
+            onboarding.mark_done(session, user(session, who), plan, "shadowing", TODAY)
+    onboarding.mark_done(session, user(session, "psr_alice"), plan, "shadowing", TODAY)
+    assert onboarding.step_state(item) == "done" and item.done_on == TODAY
+    with pytest.raises(Conflict, match="already marked done"):
+        onboarding.mark_done(session, user(session, "psr_alice"), plan, "shadowing", TODAY)
+    onboarding.sign_off(session, user(session, "lead_bea"), plan, "shadowing", "")
+    assert onboarding.step_state(item) == "signed_off"
+    with pytest.raises(Conflict, match="already signed off"):
+        onboarding.mark_done(session, user(session, "psr_alice"), plan, "shadowing", TODAY)
+    actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "onboarding_items")))
+    assert {"onboarding.done", "onboarding.sign_off"} <= actions
+
+
+def _buttons(client: TestClient, path: str) -> tuple[int, int]:
+    text = client.get(path).text
+    return text.count(">Mark done <"), text.count(">Sign off <")
+
+
+def test_each_person_sees_only_the_button_they_may_use(client: TestClient, session: Session) -> None:
+    plan = _start(session)
+    alice = person(session, "psr_alice")
+    steps = len(plan.items)
+    onboarding.mark_done(session, user(session, "psr_alice"), plan, "welcome", TODAY)
+    path = f"/team/onboarding/{alice.id}"
+
+    sign_in(client, "psr_alice")
+    assert _buttons(client, "/onboarding") == (steps - 1, 0)
+    page = client.get("/onboarding").text
+    assert "To do" in page and "Done, waiting for sign-off" in page and "Due date" not in page
+    client.cookies.clear()
+    sign_in(client, "lead_bea")
+    assert _buttons(client, path) == (0, 1)
+    client.cookies.clear()
+    sign_in(client, "sup_carl")  # sets due dates and mentors; neither ticks nor signs off
+    assert _buttons(client, path) == (0, 0) and "Due date" in client.get(path).text
+
+    client.cookies.clear()
+    sign_in(client, "lead_bea")
+    signed = client.post(
+        f"{path}/items/welcome/sign-off", data={"csrf_token": page_csrf(client)}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+    early = client.post(f"{path}/items/shadowing/sign-off", data={"csrf_token": page_csrf(client)})
+    assert early.status_code == 409 and "marks it done first" in early.text
+    assert _buttons(client, path) == (0, 0)
+    assert "Signed off" in client.get(path).text

@@ -3,7 +3,7 @@ due dates, the new hire's own ticks and the site lead's sign-off."""
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -20,6 +20,27 @@ from pathways.teams.models import ANY_SITE_TYPE, OnboardingItem, OnboardingPlan,
 MAX_NOTE = 1000
 COACHES_ONLY = "Onboarding plans are set up by the person's site lead, a supervisor above them or an admin."
 SIGN_OFF_ONLY = "Only the site lead of the person's site signs off onboarding steps."
+NEW_HIRE_ONLY = (
+    "Only the new hire marks their own onboarding steps as done; the site lead then signs them off."
+)
+
+# Each step is in exactly one of these states, in this order (issue 15): the new hire moves it to "done",
+# the site lead to "signed_off"; nobody skips a state or moves a step back.
+StepState = Literal["to_do", "done", "signed_off"]
+TO_DO: StepState = "to_do"
+DONE: StepState = "done"
+SIGNED_OFF: StepState = "signed_off"
+STATE_LABELS: dict[StepState, str] = {
+    TO_DO: "To do",
+    DONE: "Done, waiting for sign-off",
+    SIGNED_OFF: "Signed off",
+}
+
+
+def step_state(item: OnboardingItem) -> StepState:
+    if item.signed_off_at is not None:
+        return SIGNED_OFF
+    return DONE if item.done_on is not None else TO_DO
 
 
 @dataclass(frozen=True)
@@ -211,15 +232,30 @@ def set_due(session: Session, user: User, plan: OnboardingPlan, code: str, due_o
     )
 
 
+def can_mark_done(user: User, plan: OnboardingPlan) -> bool:
+    return user.employee_id is not None and user.employee_id == plan.employee_id
+
+
 def mark_done(session: Session, user: User, plan: OnboardingPlan, code: str, today: dt.date) -> None:
-    """The new hire (or a coach) ticks a step as done; it waits for the site lead's sign-off."""
-    if user.employee_id != plan.employee_id and not can_coach(session, user, plan.employee):
-        raise Forbidden("Only the new hire, their site lead or a supervisor can tick a step as done.")
+    """The new hire says a step is done; it then waits for the site lead's sign-off."""
+    if not can_mark_done(user, plan):
+        raise Forbidden(NEW_HIRE_ONLY)
     item = item_by_code(plan, code)
-    if item.signed_off_at is not None:
+    state = step_state(item)
+    if state == SIGNED_OFF:
         raise Conflict(f"'{item.title}' is already signed off.")
-    item.done_on = item.done_on or today
+    if state == DONE:
+        raise Conflict(f"'{item.title}' is already marked done; it is waiting for the site lead's sign-off.")
+    item.done_on = today
     session.flush()
+    audit.record(
+        session,
+        actor_user_id=user.id,
+        action="onboarding.done",
+        entity="onboarding_items",
+        entity_id=item.id,
+        after={"employee_id": plan.employee_id, "step": code, "done_on": today.isoformat()},
+    )
 
 
 def sign_off(session: Session, user: User, plan: OnboardingPlan, code: str, note: str) -> None:
@@ -227,12 +263,15 @@ def sign_off(session: Session, user: User, plan: OnboardingPlan, code: str, note
     item = item_by_code(plan, code)
     if item.signed_off_at is not None:
         raise Conflict(f"'{item.title}' was already signed off by {item.signed_off_by_name or 'someone'}.")
+    if item.done_on is None:
+        raise Conflict(
+            f"'{item.title}' is still to do: {plan.employee.name} marks it done first, then you sign it off."
+        )
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise BadRequest(f"The note can be at most {MAX_NOTE} characters.")
     now = dt.datetime.now(dt.UTC)
     item.signed_off_at, item.signed_off_by_user_id, item.signed_off_by_name = now, user.id, user.name
-    item.done_on = item.done_on or now.date()
     item.note = note
     session.flush()
     audit.record(

@@ -52,6 +52,7 @@ def plan_out(plan: OnboardingPlan) -> OnboardingPlanOut:
                 code=i.code,
                 title=i.title,
                 detail=i.detail,
+                state=onboarding.step_state(i),
                 due_on=i.due_on,
                 done_on=i.done_on,
                 signed_off_at=i.signed_off_at,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, can_sign_off_onboarding
+from pathways.careers.models import Role
 from pathways.deps import DbSession
 from pathways.errors import BadRequest
 from pathways.org.models import Employee
@@ -43,6 +44,9 @@ def _plan_page(
         "own": user.employee_id == employee.id,
         "can_coach": coach,
         "can_sign_off": can_sign_off_onboarding(session, user, employee),
+        "can_mark_done": plan is not None and onboarding.can_mark_done(user, plan),
+        "state_of": onboarding.step_state,
+        "state_labels": onboarding.STATE_LABELS,
         "templates": onboarding.templates(session) if coach and plan is None else [],
         "suggested": onboarding.template_for(session, employee) if plan is None else None,
         "coworkers": session.execute(
@@ -86,6 +90,7 @@ def onboarding_overview(request: Request, session: DbSession, user: CurrentUser)
         "scope": scope,
         "plans": [(plan, onboarding.progress(plan, today())) for plan in plans],
         "templates": onboarding.templates(session),
+        "role_names": dict(session.execute(select(Role.code, Role.name)).tuples().all()),
     }
     return render(request, "teams/onboarding.html", context)
 

@@ -154,6 +154,8 @@ class OnboardingItemOut(BaseModel):
     code: str
     title: str
     detail: str
+    # to_do, then done (by the new hire), then signed_off (by the site lead)
+    state: Literal["to_do", "done", "signed_off"]
     due_on: dt.date
     done_on: dt.date | None
     signed_off_at: dt.datetime | None
