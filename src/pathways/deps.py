@@ -15,7 +15,17 @@ def get_session(request: Request) -> Iterator[Session]:
     # scope="function" (below) ends the transaction before the response is sent, so a failed commit becomes
     # an error response instead of a success the client was already told about.
     database: Database = request.app.state.database
-    yield from database.request_session(writes=request.method not in SAFE_METHODS)
+    sessions = database.request_session(writes=request.method not in SAFE_METHODS)
+    session = next(sessions)
+    # Pages read the proficiency scale through the request's own session (web.render, issue 15).
+    request.state.db_session = session
+    try:
+        yield session
+    except BaseException as error:
+        sessions.throw(error)  # rolls back, then raises it again
+        raise
+    else:
+        next(sessions, None)  # commits
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

@@ -93,7 +93,7 @@ def test_a_completed_course_does_not_overrule_a_lower_manager_rating(
     codes = [c.code for c in plan.courses]
     assert "ZZ-310" in codes and "ZZ-301" not in codes, "the gap of 2 is planned, not called met"
     zz = next(c for c in plan.courses if c.code == "ZZ-310")
-    assert "closes zz-focus 1→3 for psr-2" in zz.reasons
+    assert "raises Focus from Learning to Proficient, required for PSR II" in zz.reasons
 
     tracker, _ = trackers.start_tracker(session, person, "psr-2", None)
     gap = next(c for c in views.build(session, tracker).analysis.competencies if c.code == "zz-focus")
@@ -141,7 +141,7 @@ def test_an_expired_required_course_is_planned_again_and_its_evidence_stays(
 
     plan = plans_service.optimize(session, person, ["psr-2"], Decimal(3), [], TODAY)
     cert = next(c for c in plan.courses if c.code == "ZZ-CERT")
-    assert cert.reasons == ["required by role psr-2; the earlier completion has expired"]
+    assert cert.reasons == ["required for PSR II; the earlier completion has expired"]
     # The knowledge was shown: zz-focus stays at 3, so no other course is planned for it.
     assert "ZZ-301" not in {c.code for c in plan.courses} and "ZZ-310" not in {c.code for c in plan.courses}
     assert evidence.levels_for(session, person.id)["zz-focus"].level == 3
@@ -223,7 +223,7 @@ def test_the_plan_command_names_required_courses_that_cannot_be_taken(
     monkeypatch.setattr(cli, "database", Database)
     result = CliRunner().invoke(cli.app, ["plan", "--employee", person.email, "--role", "psr-2"])
     assert result.exit_code == 0, result.output
-    assert "! psr-2 requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle" in (
+    assert "! PSR II requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle" in (
         result.output
     )
     assert "Not reachable by courses alone" in result.output

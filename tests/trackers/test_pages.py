@@ -34,7 +34,7 @@ def test_the_list_compares_trackers_side_by_side(client: TestClient) -> None:
     assert page.status_code == 200
     assert f'href="/trackers/{first}"' in page.text and f'href="/trackers/{second}"' in page.text
     assert "Readiness, proportional" in page.text and "Competencies fully met" in page.text
-    assert "current level of required level" in page.text
+    assert "current level against the level each role requires" in page.text
 
 
 def test_planning_goals_and_a_conversation_through_the_forms(client: TestClient) -> None:

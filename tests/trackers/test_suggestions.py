@@ -153,19 +153,18 @@ def test_gaps_and_required_courses_out_of_reach_are_named(
 
     _, outcome = service.suggest_plan(session, tracker, Decimal(3), user(session, "psr_alice"))
     assert outcome.readiness_date is None
-    assert outcome.unclosable_gaps == [
-        "psr-2 needs zz-juggling at level 4; no available course builds it beyond level 0"
-    ]
+    assert outcome.unclosable_gaps == ["PSR II needs Juggling at Role model; no available course builds it"]
     assert outcome.missing_courses == [
-        "psr-2 requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle"
+        "PSR II requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle"
     ]
 
     sign_in(client, "psr_alice")
     page = suggest(client, tracker.id)
     assert "Courses alone cannot make you ready for" in page
-    assert "Gaps no course closes" in page and "psr-2 needs zz-juggling at level 4" in page
+    assert "Gaps no course closes" in page and "PSR II needs Juggling at Role model" in page
+    assert "psr-2" not in page.split("Gaps no course closes")[1].split("</section>")[0]
     assert "Required courses that cannot be taken" in page
-    assert "psr-2 requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle" in page
+    assert "PSR II requires course ZZ-LOOP-1, which cannot be planned: its prerequisites form a cycle" in page
 
 
 def test_a_manager_sees_the_suggestion_outcome_by_name(

@@ -19,6 +19,7 @@ from pathways.planning import model as planning
 from pathways.planning import time_in_role
 from pathways.planning.planner import PlanWithSchedule, plan_for
 from pathways.plans.schemas import GapOut, MissingCourseOut, PlannedCourseOut, PlanOut
+from pathways.plans.wording import PlanWords, plan_words
 
 
 def catalog(session: Session) -> tuple[dict[str, planning.Course], dict[str, Course]]:
@@ -104,7 +105,9 @@ def optimize(
         start=today,
         hours_per_week=hours_per_week,
     )
-    return describe(employee.id, result, rows, readiness(session, employee, role_codes, result, today))
+    words = plan_words(session, {code: course.title for code, course in rows.items()})
+    ready = readiness(session, employee, role_codes, result, today)
+    return describe(employee.id, result, rows, words, ready)
 
 
 def lattice_edges(session: Session) -> dict[tuple[int, int], int]:
@@ -131,7 +134,11 @@ def readiness(
 
 
 def describe(
-    employee_id: int, result: PlanWithSchedule, rows: dict[str, Course], ready: time_in_role.Readiness
+    employee_id: int,
+    result: PlanWithSchedule,
+    rows: dict[str, Course],
+    words: PlanWords,
+    ready: time_in_role.Readiness,
 ) -> PlanOut:
     plan, schedule = result.plan, result.schedule
     placed = {s.code: s for s in schedule.courses}
@@ -146,7 +153,7 @@ def describe(
                 level=planned.level,
                 modality=rows[planned.code].modality,
                 in_progress=planned.in_progress,
-                reasons=[str(reason) for reason in planned.reasons],
+                reasons=[words.reason(reason) for reason in planned.reasons],
                 serves=sorted(planned.targets),
                 first_week=slot.start_week,
                 last_week=slot.end_week,
@@ -181,11 +188,13 @@ def describe(
                 current_level=g.current_level,
                 role=g.target,
                 best_course_level=g.best_course_level,
-                message=str(g),
+                message=words.unclosable(g),
             )
             for g in plan.unclosable
         ],
-        missing_courses=[MissingCourseOut(code=m.code, role=m.target, message=str(m)) for m in plan.missing],
+        missing_courses=[
+            MissingCourseOut(code=m.code, role=m.target, message=words.missing(m)) for m in plan.missing
+        ],
     )
 
 

@@ -90,7 +90,7 @@ def onboarding_overview(request: Request, session: DbSession, user: CurrentUser)
         "scope": scope,
         "plans": [(plan, onboarding.progress(plan, today())) for plan in plans],
         "templates": onboarding.templates(session),
-        "role_names": dict(session.execute(select(Role.code, Role.name)).tuples().all()),
+        "role_names": {code: name for code, name in session.execute(select(Role.code, Role.name))},
     }
     return render(request, "teams/onboarding.html", context)
 

@@ -79,7 +79,7 @@ async def _form_inputs(request: Request, view: ratings.RatingsView) -> list[rati
         if not level:
             continue
         if level not in {"0", "1", "2", "3", "4"}:
-            raise BadRequest(f"Choose a level from 0 to 4 for {row.name}.")
+            raise BadRequest(f"Choose one of the listed levels for {row.name}.")
         inputs.append(ratings.RatingInput(row.code, int(level), note))
     return inputs
 

@@ -8,6 +8,8 @@ from itertools import groupby
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pathways.competencies.levels import LevelWords
+from pathways.competencies.models import Competency
 from pathways.learning.models import (
     Completion,
     Course,
@@ -33,6 +35,25 @@ class TrackerView:
     statuses: dict[int, str]  # course id -> completed | in progress | waived | not started
     done: list[DoneCourse]
     warnings: list[str] = field(default_factory=list)  # planned before (or without) a prerequisite
+    builds: dict[int, list[str]] = field(default_factory=dict)  # course id -> codes of competencies it builds
+    levels: LevelWords | None = None
+
+    def why(self, item: TrackerCourse) -> list[str]:
+        """Why a planned course is there, in words: the gaps it closes for the role (issue 15)."""
+        role = self.tracker.role.name
+        words = self.levels or LevelWords(lambda: None)
+        reasons = []
+        by_code = {c.code: c for c in self.analysis.competencies}
+        for code in self.builds.get(item.course_id, []):
+            gap = by_code.get(code)
+            if gap is None or gap.met or item.course.level <= gap.current:
+                continue
+            reached = min(item.course.level, gap.required)
+            start = f" from {words.name(gap.current)}" if gap.current else ""
+            reasons.append(f"Raises {gap.name}{start} to {words.name(reached)}, required for {role}")
+        if any(c.id == item.course_id for c in self.tracker.role.required_courses):
+            reasons.append(f"A course {role} requires")
+        return reasons or [f"Closes no gap for {role}: chosen for its own sake"]
 
     def status(self, item: TrackerCourse) -> str:
         return self.statuses.get(item.course_id, "not started")
@@ -105,6 +126,22 @@ def prerequisites_of(session: Session, course_ids: list[int]) -> dict[int, list[
     return found
 
 
+def competencies_built(session: Session, course_ids: list[int]) -> dict[int, list[str]]:
+    """course id -> codes of the competencies it builds, for the planned courses, in one query."""
+    if not course_ids:
+        return {}
+    rows = session.execute(
+        select(course_competencies.c.course_id, Competency.code)
+        .join(Competency, Competency.id == course_competencies.c.competency_id)
+        .where(course_competencies.c.course_id.in_(course_ids))
+        .order_by(Competency.position, Competency.name)
+    )
+    found: dict[int, list[str]] = {}
+    for course_id, code in rows:
+        found.setdefault(course_id, []).append(code)
+    return found
+
+
 def build(
     session: Session,
     tracker: CareerTracker,
@@ -129,6 +166,8 @@ def build_all(
     statuses = learning_link.statuses(session, employee_id, course_ids)
     rows = completed_rows(session, employee_id)
     prerequisites = prerequisites_of(session, course_ids)
+    builds = competencies_built(session, course_ids)
+    levels = LevelWords(lambda: session)
     # Any completion meets a prerequisite, even one past its validity; so does a course already started.
     done = {row[0] for row in rows}
     started = set(
@@ -145,6 +184,8 @@ def build_all(
             },
             done=done_courses(tracker, rows),
             warnings=service.prerequisite_warnings(tracker, prerequisites, done, started),
+            builds=builds,
+            levels=levels,
         )
         for tracker in trackers
     ]
