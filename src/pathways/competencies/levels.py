@@ -1,8 +1,9 @@
 """Proficiency levels in words: the one place a level number becomes the name and behaviour people read.
 
 Levels are numbers in the data (0 = not shown yet, 1..4 on the shared scale); a learner, site lead or
-supervisor never sees the bare number (issue 15). Names and summaries come from content/scale.yaml and each competency's
-behaviours from content/competencies.yaml, through the database, so an edited scale shows everywhere at once.
+supervisor never sees the bare number (issue 15). Names and summaries come from content/scale.yaml and each
+competency's behaviours from content/competencies.yaml, through the database, so an edited scale shows
+everywhere at once.
 """
 
 from collections.abc import Callable
