@@ -15,17 +15,15 @@ def get_session(request: Request) -> Iterator[Session]:
     # scope="function" (below) ends the transaction before the response is sent, so a failed commit becomes
     # an error response instead of a success the client was already told about.
     database: Database = request.app.state.database
-    sessions = database.request_session(writes=request.method not in SAFE_METHODS)
-    session = next(sessions)
+    yield from database.request_session(writes=request.method not in SAFE_METHODS)
+
+
+def page_session(
+    request: Request, session: Annotated[Session, Depends(get_session, scope="function")]
+) -> Session:
     # Pages read the proficiency scale through the request's own session (web.render, issue 15).
     request.state.db_session = session
-    try:
-        yield session
-    except BaseException as error:
-        sessions.throw(error)  # rolls back, then raises it again
-        raise
-    else:
-        next(sessions, None)  # commits
+    return session
 
 
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
+DbSession = Annotated[Session, Depends(page_session, scope="function")]

@@ -40,8 +40,14 @@ def test_competency_page_shows_levels_courses_and_roles(client: TestClient) -> N
     assert response.status_code == 200
     page = response.text
     assert "<h1>Phlebotomy</h1>" in page
-    assert page.count('<th scope="row" class="level">') == 4
-    assert "Role model" in page
+    levels = page[page.index('id="levels-heading"') : page.index("</table>")]
+    # The four levels by name, never by number (issue 15).
+    assert re.findall(r'<th scope="row">([^<]+)</th>', levels) == [
+        "Learning",
+        "Practicing",
+        "Proficient",
+        "Role model",
+    ]
     # Courses that build it, linked, with their facts.
     assert 'href="/courses/LAB-110"' in page
     assert "Venipuncture basics" in page
@@ -51,7 +57,10 @@ def test_competency_page_shows_levels_courses_and_roles(client: TestClient) -> N
     # Roles that require it, linked, with the level.
     assert 'href="/roles/psr-2-float"' in page
     roles_section = page[page.index('id="roles-heading"') :]
-    assert re.search(r'href="/roles/psr-2-float">[^<]+</a></th>\s*<td><span class="level">\d', roles_section)
+    assert re.search(
+        r'href="/roles/psr-2-float">[^<]+</a></th>\s*<td>(Learning|Practicing|Proficient|Role model)</td>',
+        roles_section,
+    )
 
 
 def test_competency_page_lists_only_related_courses_and_roles(client: TestClient) -> None:

@@ -13,7 +13,7 @@ def test_course_page_shows_facts_competencies_and_lms_link(client: TestClient) -
     assert "<dd>EHR-201</dd>" in page
     assert "<dd>3 hours</dd>" in page
     assert "<dd>E-learning</dd>" in page
-    assert '<span class="level">2</span> Practicing' in page
+    assert "<dd>Practicing: Does the routine work independently" in page
     assert 'href="/competencies/ehr-use"' in page
     assert 'href="/competencies/registration-accuracy"' in page
     assert 'href="https://lms.pathways.example/activities/EHR-201"' in page

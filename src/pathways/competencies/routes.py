@@ -28,7 +28,6 @@ def competency_page(request: Request, code: str, session: DbSession, user: Curre
     competency = service.get_competency(session, code)
     context = {
         "competency": competency,
-        "level_names": service.level_names(session),
         "courses": learning_service.courses_building(session, competency),
         "roles": service.roles_requiring(session, competency),
         "modalities": learning_service.MODALITIES,

@@ -60,7 +60,6 @@ def catalog_page(
         "form": form,
         "competency_groups": competencies_service.grouped_by_kind(competencies),
         "kinds": competencies_service.KINDS,
-        "level_names": competencies_service.level_names(session),
         "modalities": service.MODALITIES,
         "bands": service.DURATION_BANDS,
         "error": None,
@@ -83,7 +82,6 @@ def course_page(request: Request, code: str, session: DbSession, user: CurrentUs
     course = service.get_course(session, code)
     context = {
         "course": course,
-        "level_names": competencies_service.level_names(session),
         "modalities": service.MODALITIES,
         "needed_by": service.courses_needing(session, course),
         "roles": service.roles_requiring(session, course),
