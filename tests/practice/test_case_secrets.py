@@ -143,12 +143,12 @@ def test_a_set_case_answer_shows_only_once_it_is_finished(client: TestClient, se
     attempt = start(client, headers, case_type="privacy", set_id=set_id, index=0)
     desk, api = f"/practice/attempts/{attempt['id']}", f"/api/v1/practice/attempts/{attempt['id']}"
     assert client.get(api).json()["case"]["answer"] is None
-    assert "The model answer" not in client.get(desk).text
+    assert "Worksheet: the model answer" not in client.get(desk).text
     assert client.get(f"{api}/score").status_code == 409
     # Nor through the trainer's eyes while it is open.
     signed_in(client, "trainer_tina")
     assert client.get(api).json()["case"]["answer"] is None
-    assert "The model answer" not in client.get(desk).text
+    assert "Worksheet: the model answer" not in client.get(desk).text
 
     headers = signed_in(client, "psr_alice")
     kind = kind_for("privacy")
@@ -158,7 +158,7 @@ def test_a_set_case_answer_shows_only_once_it_is_finished(client: TestClient, se
         assert client.get(api).json()["case"]["answer"] is None
     assert client.post(f"{api}/finish", headers=headers).json()["passed"]
     assert client.get(api).json()["case"]["answer"] == stored(session, attempt["id"]).snapshot["answer"]
-    assert "The model answer" in client.get(desk).text
+    assert "Worksheet: the model answer" in client.get(desk).text
 
 
 def test_seeds_stay_in_their_own_spaces(client: TestClient, session: Session) -> None:

@@ -47,7 +47,7 @@ def test_search_then_register_through_forms(client: TestClient) -> None:
     assert 'aria-label="ID card"' in page.text and "Patient search" in page.text
     assert 'name="csrf_token" value=""' not in page.text  # every desk form carries the session's token
     attempt_id = int(desk.rsplit("/", 1)[1])
-    seed = int(re.search(r"seed (\d+)", page.text).group(1))  # type: ignore[union-attr]
+    seed = int(re.search(r"Case number (\d+)", page.text).group(1))  # type: ignore[union-attr]
     case = kind_for("registration-new").generate(seed)
     token = page_csrf(client, desk)
     fields = case.answer["fields"]
@@ -101,7 +101,7 @@ def test_booking_grid_radio_books_a_slot(client: TestClient) -> None:
     page = client.get(desk)
     assert 'class="schedule"' in page.text and 'name="slot"' in page.text
     attempt_id = desk.rsplit("/", 1)[1]
-    seed = int(re.search(r"seed (\d+)", page.text).group(1))  # type: ignore[union-attr]
+    seed = int(re.search(r"Case number (\d+)", page.text).group(1))  # type: ignore[union-attr]
     case = kind_for("booking").generate(seed)
     best = case.answer["earliest"]
     slot = f"{best['provider']}|{best['day']}|{best['start']}"

@@ -138,7 +138,7 @@ def test_passing_a_large_enough_set_records_evidence_once_at_its_level(session: 
     records = practice_records(session, alice.id)
     privacy = session.scalars(select(Competency.id).where(Competency.code == "privacy-compliance")).one()
     assert [(r.competency_id, r.level) for r in records] == [(privacy, 3)]
-    assert "6 passed cases, 2 case types, level 3+" in records[0].detail
+    assert "6 passed cases of 2 types at Proficient or above" in records[0].detail
     after = levels_for(session, alice.id)
     assert after["privacy-compliance"].level == 3
     assert "payment-collection" not in after and "decision-quality" not in after

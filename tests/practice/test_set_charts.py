@@ -16,6 +16,7 @@ from pathways.org.models import Employee
 from pathways.practice import service, sets
 from pathways.practice.cases import kind_for
 from pathways.practice.models import PracticeAttempt, PracticeFinding
+from pathways.practice.worksheet import label
 from tests.helpers import sign_in
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -132,13 +133,15 @@ def test_error_charts_match_the_findings(client: TestClient, session: Session) -
     kinds = svg(page, "errors-kind")
     drawn = bars(kinds)
     assert {label: int(figure) for label, _, figure in drawn} == {
-        f"{c} ({s})": n for (c, s), n in by_kind.items()
+        f"{label(c)} ({s})": n for (c, s), n in by_kind.items()
     }
-    assert drawn[0][0] == "citrate-after-activator (critical)"  # critical errors first
+    assert drawn[0][0] == "Citrate after activator (critical)"  # critical errors first, by name not code
     peak = max(by_kind.values())
     assert all(width == round(300 * int(figure) / peak, 1) for _, width, figure in drawn)
     rows = table(page, "errors-table")
-    assert {(code, sev): int(n) for code, sev, n in rows} == dict(by_kind)
+    assert {(name, sev): int(n) for name, sev, n in rows} == {
+        (label(c), s): n for (c, s), n in by_kind.items()
+    }
 
 
 def test_a_set_without_attempts_draws_empty_charts(client: TestClient, session: Session) -> None:

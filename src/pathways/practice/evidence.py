@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.competencies import records
+from pathways.competencies.levels import LevelWords
 from pathways.competencies.models import Competency
 from pathways.practice.cases import practised_by
 from pathways.practice.models import PracticeEvidenceRule, PracticeSet, PracticeSetMember
@@ -133,14 +134,15 @@ def record(session: Session, employee_id: int, today: dt.date) -> dict[str, int]
         if level > before.get(rule.competency, 0):
             raised[rule.competency] = level
     shown = {}
+    words = LevelWords(lambda: session)
     for code, level in raised.items():
         rule = all_rules[code]
         cases, types = tally(rule, [p for p in passed if p.level >= level])
-        # Short enough for the tracker's gap table, which shows the first 80 characters of a detail.
+        # Short enough for the tracker's gap table, which shows the first 80 characters of a detail; the
+        # level by name, as everywhere a learner reads one (issue 15).
         shown[code] = (
             level,
-            f"Practice desk: {cases} passed cases, {len(types)} case types, level {level}+ "
-            f"(rule: {rule.cases} of {rule.case_types} types)",
+            f"Practice desk: {cases} passed cases of {len(types)} types at {words.name(level)} or above",
         )
     records.record(session, employee_id, SOURCE, shown, today)
     return raised

@@ -6,12 +6,15 @@ from typing import Any, Union, get_args, get_origin
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.permissions import can_train
 from pathways.badges.routes import BadgeAwarder
 from pathways.badges.routes import awarder as service_awarder
+from pathways.competencies.models import Competency
 from pathways.deps import DbSession
 from pathways.errors import BadRequest, describe_errors
 from pathways.practice import evidence, reports, service, sets
@@ -20,6 +23,7 @@ from pathways.practice.cases.base import Payload, usd
 from pathways.practice.cases.card_data import security_code
 from pathways.practice.cases.schedule import ProviderDay, grid_rows
 from pathways.practice.models import PracticeAttempt
+from pathways.practice.worksheet import answer_notes, label, readable, worksheet
 from pathways.routing import CSRF
 from pathways.web import render
 
@@ -54,6 +58,10 @@ def latest_responses(attempt: PracticeAttempt) -> dict[str, dict[str, Any]]:
     return latest
 
 
+def competency_names(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(Competency.code, Competency.name))}
+
+
 def desk_context(attempt: PracticeAttempt, error: str | None = None) -> dict[str, Any]:
     kind = kind_for(attempt.case_type)
     case = service.case_of(attempt)
@@ -65,6 +73,8 @@ def desk_context(attempt: PracticeAttempt, error: str | None = None) -> dict[str
         "error": error,
         "responses": latest_responses(attempt),
         "usd": usd,
+        "readable": readable,
+        "label": label,
         "finished": attempt.status == "finished",
         "replies": {e.payload.get("turn"): e for e in attempt.events if e.kind == "reply"},
         "started_iso": service.utc(attempt.started_at).isoformat(),
@@ -76,6 +86,8 @@ def desk_context(attempt: PracticeAttempt, error: str | None = None) -> dict[str
     if kind.family == "payment" and attempt.status == "open":
         context["card_code"] = security_code(case.seed)  # shown on the card's back, never stored
     if attempt.status == "finished":
+        context["worksheet"] = worksheet(kind, case, service.actions_of(attempt))
+        context["answer_notes"] = answer_notes(case)
         context["score"] = service.score_of(attempt)
         context["findings"] = sorted(
             attempt.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.id)
@@ -101,6 +113,7 @@ def desk_home(request: Request, session: DbSession, user: CurrentUser) -> HTMLRe
         "trainer": can_train(user),
         "set_cases": sets.set_cases,
         "standings": standings,
+        "competency_names": competency_names(session),
     }
     return render(request, "practice/home.html", context)
 
@@ -128,6 +141,7 @@ def desk(request: Request, attempt_id: int, session: DbSession, user: CurrentUse
     service.ensure_can_review(session, user, attempt)
     context = desk_context(attempt)
     context["own"] = user.employee_id == attempt.employee_id
+    context["competency_names"] = competency_names(session)
     return render(request, "practice/desk.html", context)
 
 
@@ -144,7 +158,10 @@ async def act_from_form(request: Request, attempt_id: int, session: DbSession, u
     try:  # input is checked before anything is stored, so a refusal changes nothing
         service.act(session, attempt, action, form_payload(kind.actions[action], form))
     except BadRequest as exc:
-        context = desk_context(attempt, error=exc.message) | {"own": True}
+        context = desk_context(attempt, error=exc.message) | {
+            "own": True,
+            "competency_names": competency_names(session),
+        }
         return render(request, "practice/desk.html", context, status_code=400)
     if form.get("finish") == "1":
         service.finish(session, attempt)
@@ -180,6 +197,8 @@ def replay_page(
         "step": step,
         "kind": kind_for(attempt.case_type),
         "case": service.case_of(attempt),
+        "readable": readable,
+        "label": label,
     }
     return render(request, "practice/replay.html", context)
 

@@ -18,6 +18,7 @@ from pathways import svg
 from pathways.csvfile import csv_text
 from pathways.practice.cases import CASE_KINDS
 from pathways.practice.models import PracticeAttempt, PracticeSet
+from pathways.practice.worksheet import label
 from pathways.svg import BRAND, INK, LINE, MUTED
 
 SEVERITIES = ("critical", "major", "minor")
@@ -73,7 +74,11 @@ def errors_by_kind(results: dict[str, Any]) -> list[dict[str, Any]]:
         counts[(row["code"], row["severity"])] += row["count"]
     order = {s: i for i, s in enumerate(SEVERITIES)}
     ranked = sorted(counts.items(), key=lambda item: (order.get(item[0][1], 9), -item[1], item[0][0]))
-    return [{"code": code, "severity": severity, "count": n} for (code, severity), n in ranked]
+    # A trainer reads the error's name ("Security code entered"), never its code (issue 15).
+    return [
+        {"code": code, "name": label(code), "severity": severity, "count": n}
+        for (code, severity), n in ranked
+    ]
 
 
 def errors_by_severity(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,7 +121,7 @@ def pass_rate_chart(rows: list[dict[str, Any]]) -> Markup:
 
 def errors_chart(rows: list[dict[str, Any]]) -> Markup:
     bars = [
-        Bar(f"{r['code']} ({r['severity']})", r["count"], str(r["count"]), SEVERITY_FILLS[r["severity"]])
+        Bar(f"{r['name']} ({r['severity']})", r["count"], str(r["count"]), SEVERITY_FILLS[r["severity"]])
         for r in rows
     ]
     peak = max((b.value for b in bars), default=0)
