@@ -26,7 +26,9 @@ def open_case(page: Page, name: str) -> Case:
     page.goto("/practice")
     page.get_by_role("button", name=f"Start a case: {name}").click()
     expect(page).to_have_url(re.compile(r"/practice/attempts/\d+$"))
-    seed = int(re.search(r"seed (\d+)", page.locator("main").inner_text()).group(1))  # type: ignore[union-attr]
+    # The case number sits in the closed "Advanced" disclosure, out of the learner's way (issue 15).
+    page.get_by_text("Advanced", exact=True).click()
+    seed = int(re.search(r"Case number (\d+)", page.locator("main").inner_text()).group(1))  # type: ignore[union-attr]
     code = {"New-patient registration": "registration-new", "Take the payment": "payment"}[name]
     return kind_for(code).generate(seed)
 

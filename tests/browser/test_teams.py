@@ -62,9 +62,9 @@ def test_supervisor_rates_a_report_who_sees_it_beside_their_self_rating(page: Pa
     page.goto("/ratings")
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Decision Quality"))
     cells = row.first.get_by_role("cell")
-    expect(cells.nth(1)).to_contain_text("4")
+    expect(cells.nth(1)).to_contain_text("Role model")  # levels by name, never a number (issue 15)
     expect(cells.nth(1)).to_contain_text("I make the calls on busy days")
-    expect(cells.nth(2)).to_contain_text("3")
+    expect(cells.nth(2)).to_contain_text("Proficient")
     expect(cells.nth(2)).to_contain_text("Sound calls; ask for help sooner")
 
 
