@@ -3,12 +3,14 @@ names, and no role or competency codes."""
 
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from pathways.inbox.models import Notification
 from tests.helpers import page_csrf, sign_in
 from tests.plain import LEVEL_NAMES, codes_shown, hyphenated_codes, main_text, raw_levels, read
-from tests.teams.support import person
+from tests.teams.support import person, user
 
 SCALE = [("1", "Learning"), ("2", "Practicing"), ("3", "Proficient"), ("4", "Role model")]
 
@@ -36,6 +38,12 @@ def test_the_person_page_shows_observations_by_level_name(client: TestClient, se
         follow_redirects=False,
     )
     assert saved.status_code == 303
+    told = session.scalars(
+        select(Notification.message).where(
+            Notification.user_id == user(session, "psr_alice").id, Notification.kind == "observation"
+        )
+    ).all()
+    assert [m.split(":")[0] for m in told] == ["Bea Tanaka noted Composure at Proficient"]
     page = client.get(f"/team/people/{alice.id}").text
     observed = [row for row in read(page).cells if row in LEVEL_NAMES]
     assert "Proficient" in observed

@@ -13,6 +13,7 @@ from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, ensure
 from pathways.competencies import service as competencies
+from pathways.competencies.levels import LevelWords
 from pathways.competencies.models import Competency, Observation
 from pathways.errors import BadRequest
 from pathways.inbox import service as inbox
@@ -76,7 +77,7 @@ def observe(
         session,
         employee.id,
         "observation",
-        f"{user.name} noted {competency.name} at level {level}: {note[:120]}",
+        f"{user.name} noted {competency.name} at {LevelWords(lambda: session).name(level)}: {note[:120]}",
         "/ratings",
     )
     return observation
