@@ -10,6 +10,7 @@ from pathways.competencies.models import (
     CompetencyLevel,
     CompetencyRating,
     EvidenceRecord,
+    LevelSummary,
     Observation,
     ProficiencyLevel,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "EvidenceRecord",
     "JobLease",
     "LearningReminder",
+    "LevelSummary",
     "Notification",
     "Observation",
     "OnboardingItem",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from pathways.auth.models import AccountRole, User
 from pathways.careers.models import PathEdge, Role, role_required_courses
+from pathways.competencies import level_summary
 from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
 from pathways.learning.models import Assignment, Completion, CompletionClaim, Course, CourseStart
 from pathways.org.models import Employee
@@ -166,3 +167,5 @@ def varied_facts(session: Session) -> None:
             if rng.random() < 0.6 and (employee_id, target) not in tracked:
                 session.add(CareerTracker(employee_id=employee_id, role_id=target))
     session.flush()
+    # The facts went in past the writers (which keep the level summary in step): refresh it as they would.
+    level_summary.refresh_levels(session, None)

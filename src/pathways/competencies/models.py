@@ -96,3 +96,24 @@ class EvidenceRecord(Base):
     recorded_on: Mapped[dt.date] = mapped_column(Date)
 
     competency: Mapped[Competency] = relationship(lazy="raise")
+
+
+class LevelSummary(Base):
+    """What one person's evidence and ratings add up to in one competency, kept beside the facts.
+
+    Written only by competencies.level_summary, in the same transaction as every write of evidence or a
+    manager rating, so it is never stale; analytics read it instead of folding a region's million completions
+    at every request. A row exists once the person has evidence or a manager rating in the competency; the
+    current level is `rated` when there is one, else `evidenced` (competencies.evidence.decide, the one rule).
+    """
+
+    __tablename__ = "level_summaries"
+
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    evidenced: Mapped[int | None] = mapped_column(Integer)  # the highest level shown by any evidence
+    rated: Mapped[int | None] = mapped_column(Integer)  # the latest manager rating

@@ -1,7 +1,7 @@
 """Coaching observations: a site lead's short note on one competency at one level.
 
-An Observation row is competency evidence as it stands (competencies.evidence reads it), so writing one is
-all it takes for it to count.
+An Observation row is competency evidence as it stands (competencies.evidence reads it); writing one also
+brings the person's level summary up to date (competencies.level_summary), in the same transaction.
 """
 
 import datetime as dt
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_coach, ensure
+from pathways.competencies import level_summary
 from pathways.competencies import service as competencies
 from pathways.competencies.levels import LevelWords
 from pathways.competencies.models import Competency, Observation
@@ -59,6 +60,7 @@ def observe(
     )
     session.add(observation)
     session.flush()
+    level_summary.refresh_levels(session, [employee.id])
     audit.record(
         session,
         actor_user_id=user.id,

@@ -14,6 +14,7 @@ from pathways.audit import service as audit
 from pathways.auth.models import User
 from pathways.auth.permissions import can_manage_employee, can_see_ratings, ensure
 from pathways.careers.models import Role, RoleCompetency
+from pathways.competencies import level_summary
 from pathways.competencies.evidence import levels_for
 from pathways.competencies.models import Competency, CompetencyRating
 from pathways.errors import BadRequest, Forbidden, shown
@@ -110,6 +111,8 @@ def rate(
         session.add(rating)
         saved.append(rating)
     session.flush()
+    if kind == "manager":  # the latest manager rating is the current level; a self-rating never counts
+        level_summary.refresh_levels(session, [employee.id])
     for rating, item in zip(saved, inputs, strict=True):
         audit.record(
             session,

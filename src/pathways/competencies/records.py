@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pathways.competencies import level_summary
 from pathways.competencies.models import Competency, EvidenceRecord
 
 DETAIL_CHARS = 300  # the column's size
@@ -48,4 +49,5 @@ def record(
     ]
     session.add_all(added)
     session.flush()
+    level_summary.refresh_levels(session, [employee_id])
     return added

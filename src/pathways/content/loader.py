@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from pathways.careers.models import PathEdge, Role, RoleCompetency
 from pathways.certifications.models import CertificationKind
+from pathways.competencies import level_summary
 from pathways.competencies.models import Competency, CompetencyLevel, ProficiencyLevel
 from pathways.content.reader import Content, read_content
 from pathways.content.schemas import CourseItem
 from pathways.db import Base
-from pathways.learning.models import Course
+from pathways.learning.models import Completion, Course
 from pathways.practice.models import PracticeEvidenceRule
 from pathways.search import service as search
 from pathways.stories.models import Story
@@ -122,14 +123,23 @@ def _load_courses(
             session.add(existing[item.code])
             created_codes.add(item.code)
     session.flush()
+    evidence_changed = []  # courses whose completions now evidence other levels or competencies
     for located in content.courses:
         item = located.item
         obj = existing[item.code]
+        was = (obj.level, {c.id for c in obj.competencies})
         changed = assign(obj, values(item))
         changed |= assign_list(obj, "competencies", [competencies[c] for c in item.competencies])
         changed |= assign_list(obj, "prerequisites", [existing[c] for c in sorted(item.prerequisites)])
         report.count("courses", item.code in created_codes, changed)
+        if item.code not in created_codes and was != (obj.level, {c.id for c in obj.competencies}):
+            evidence_changed.append(obj.id)
     session.flush()
+    if evidence_changed:
+        completed = (
+            select(Completion.employee_id).where(Completion.course_id.in_(evidence_changed)).distinct()
+        )
+        level_summary.refresh_levels(session, completed)
     return existing
 
 

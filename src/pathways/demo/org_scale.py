@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from pathways.auth.models import AccountRole, User
 from pathways.auth.passwords import hash_password
 from pathways.careers.models import PathEdge, Role
+from pathways.competencies import level_summary
 from pathways.competencies.models import Competency, CompetencyRating, Observation
 from pathways.demo.small import DEMO_DOMAIN, DEMO_PASSWORD, FIRST, LAST
 from pathways.learning.models import (
@@ -151,6 +152,9 @@ def load_org(session: Session, scale: Scale = ORG, seed: int = 1, progress: Prog
     _completions(session, rng, scale, ids, employees, today, report)
     _ratings_and_observations(session, rng, scale, list(ids.values()), today, report)
     _trackers(session, rng, ids, employees, report)
+    # The rows went in through Core, past the writers: the level summary is worked out once, set-based.
+    level_summary.refresh_levels(session, None)
+    report("level summaries", len(ids))
     return True
 
 

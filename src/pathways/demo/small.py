@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from pathways.auth.models import AccountRole, User
 from pathways.auth.passwords import hash_password
 from pathways.careers.models import Role
+from pathways.competencies import level_summary
 from pathways.demo.certifications import add_demo_certifications
 from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee, Region, Site, SiteType
@@ -236,5 +237,6 @@ def load_demo(session: Session, today: dt.date | None = None, seed: int = 7) -> 
     for employee in employees.values():
         session.add_all(_completions(rng, employee, courses, today))
     session.flush()
+    level_summary.refresh_levels(session, [e.id for e in employees.values()])
     add_demo_certifications(session, employees, today)
     return True

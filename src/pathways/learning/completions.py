@@ -1,4 +1,7 @@
-"""Recording a completed course: one path for hand marks, the CSV import and the xAPI store."""
+"""Recording a completed course: one path for hand marks, the CSV import and the xAPI store.
+
+Each path also brings the level summary up to date in the same transaction (competencies.level_summary): a
+completion is evidence of the competencies its course builds."""
 
 import datetime as dt
 import json
@@ -9,6 +12,7 @@ from sqlalchemy import Date, Integer, insert, select, text, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from pathways.competencies import level_summary
 from pathways.db import Base
 from pathways.learning.completion_rules import Problem, date_problem
 from pathways.learning.models import Completion
@@ -44,6 +48,7 @@ def record_completion(
     )
     session.add(completion)
     session.flush()
+    level_summary.add_course_evidence(session, [(employee_id, course_id)])
     return completion, True
 
 
@@ -53,6 +58,7 @@ def withdraw_completion(session: Session, *, source_ref: str) -> int:
     for row in rows:
         session.delete(row)
     session.flush()
+    level_summary.refresh_levels(session, {row.employee_id for row in rows})
     return len(rows)
 
 
@@ -165,6 +171,7 @@ def record_completions(
     if new:
         # Core executemany on the table: no ORM objects to build, and the session has nothing to track.
         session.execute(insert(Base.metadata.tables["completions"]), new)
+        level_summary.add_course_evidence(session, (key[:2] for key in keys if key not in known))
     return known
 
 
@@ -224,4 +231,7 @@ def record_reports(
     if new:
         # A bulk INSERT (one executemany): the ORM's flush would insert row by row on SQLite.
         session.execute(insert(Completion), list(new.values()))
+        level_summary.add_course_evidence(
+            session, ((row["employee_id"], row["course_id"]) for row in new.values())
+        )
     return outcomes

@@ -8,7 +8,9 @@ plain definition (tests/teams/analytics_reference.py, which the tests hold this 
 
 The current level of a competency follows the one rule (competencies.evidence.decide): the latest manager
 rating where there is one, else the highest level evidenced by observations, other evidence records and the
-levels of completed courses that build it, else 0.
+levels of completed courses that build it, else 0. It is read from the level summary, which every writer of
+evidence keeps in step in its own transaction (competencies.level_summary): working it out here from a
+region's 2.4 million completion x competency rows was 96 % of a 4.7 s page.
 """
 
 import datetime as dt
@@ -29,14 +31,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.orm import Session, aliased
 
 from pathways.careers.models import Role, RoleCompetency, role_required_courses
-from pathways.competencies.models import Competency, CompetencyRating, EvidenceRecord, Observation
+from pathways.competencies.models import Competency, LevelSummary
 from pathways.errors import AppError, NotFound, shown
 from pathways.learning import requirements as rules
-from pathways.learning.models import Assignment, Completion, Course, course_competencies
+from pathways.learning.models import Assignment, Completion, Course
 from pathways.org.models import Employee, Region, Site
 from pathways.teams.scope import Ids
 from pathways.trackers.gaps import Readiness
@@ -146,53 +147,13 @@ def build(session: Session, ids: Ids, today: dt.date, group: str = "auto") -> An
 # ---------------------------------------------------------------- current levels, as SQL
 
 
-def _current_level(ids: Ids, employee: Any, competency: Any) -> tuple[ColumnElement[int], list[Subquery]]:
-    """The current level of (employee, competency) columns of an outer query, and the two subqueries to
-    left-join for it: the highest evidenced level and the latest manager rating, for the people in `ids`."""
-    course_levels = (
-        select(course_competencies.c.course_id, course_competencies.c.competency_id, Course.level)
-        .join(Course, Course.id == course_competencies.c.course_id)
-        .subquery("course_levels")
-    )
-    shown_at = union_all(
-        select(Observation.employee_id, Observation.competency_id, Observation.level).where(
-            Observation.employee_id.in_(ids)
-        ),
-        select(EvidenceRecord.employee_id, EvidenceRecord.competency_id, EvidenceRecord.level).where(
-            EvidenceRecord.employee_id.in_(ids)
-        ),
-        select(Completion.employee_id, course_levels.c.competency_id, course_levels.c.level)
-        .join(course_levels, course_levels.c.course_id == Completion.course_id)
-        .where(Completion.employee_id.in_(ids)),
-    ).subquery("shown_at")
-    evidenced = (
-        select(shown_at.c.employee_id, shown_at.c.competency_id, func.max(shown_at.c.level).label("level"))
-        .group_by(shown_at.c.employee_id, shown_at.c.competency_id)
-        .subquery("evidenced")
-    )
-    ranked = (
-        select(
-            CompetencyRating.employee_id,
-            CompetencyRating.competency_id,
-            CompetencyRating.level,
-            func.row_number()
-            .over(
-                partition_by=(CompetencyRating.employee_id, CompetencyRating.competency_id),
-                order_by=(CompetencyRating.rated_at.desc(), CompetencyRating.id.desc()),
-            )
-            .label("latest"),
-        )
-        .where(CompetencyRating.employee_id.in_(ids), CompetencyRating.kind == "manager")
-        .subquery("ranked")
-    )
-    rated = select(ranked.c.employee_id, ranked.c.competency_id, ranked.c.level).where(ranked.c.latest == 1)
-    rated_sub = rated.subquery("rated")
-    level = func.coalesce(rated_sub.c.level, evidenced.c.level, 0)
-    joins = [
-        (evidenced, and_(evidenced.c.employee_id == employee, evidenced.c.competency_id == competency)),
-        (rated_sub, and_(rated_sub.c.employee_id == employee, rated_sub.c.competency_id == competency)),
-    ]
-    return level, joins  # type: ignore[return-value]
+def _current_level(employee: Any, competency: Any) -> tuple[ColumnElement[int], list[Any]]:
+    """The current level of (employee, competency) columns of an outer query, read from the level summary
+    (competencies.level_summary keeps it in step with the evidence), and the join that brings it in."""
+    summary = aliased(LevelSummary)
+    level = func.coalesce(summary.rated, summary.evidenced, 0)
+    on = and_(summary.employee_id == employee, summary.competency_id == competency)
+    return level, [(summary, on)]
 
 
 def _with_levels(query: Select[Any], joins: Any) -> Select[Any]:
@@ -242,7 +203,7 @@ def _heat(session: Session, ids: Ids, group: str) -> HeatMap:
     for row_key, name, role_name, count in session.execute(groups):
         labels[row_key] = (f"{name} ({role_name})" if group == "person" else str(row_key), count)
 
-    level, joins = _current_level(ids, Employee.id, RoleCompetency.competency_id)
+    level, joins = _current_level(Employee.id, RoleCompetency.competency_id)
     gap = case((RoleCompetency.level > level, RoleCompetency.level - level), else_=0)
     cells = _with_levels(
         select(key, RoleCompetency.competency_id, func.sum(gap), func.count())
@@ -268,8 +229,7 @@ def _heat(session: Session, ids: Ids, group: str) -> HeatMap:
 
 
 def _distribution(session: Session, ids: Ids) -> list[tuple[str, int]]:
-    tracked = select(CareerTracker.employee_id).where(CareerTracker.employee_id.in_(ids))
-    level, joins = _current_level(tracked, CareerTracker.employee_id, RoleCompetency.competency_id)
+    level, joins = _current_level(CareerTracker.employee_id, RoleCompetency.competency_id)
     reached = case((level < RoleCompetency.level, level), else_=RoleCompetency.level)
     per_tracker = (
         _with_levels(
