@@ -131,7 +131,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from pathways.trackers.routes import router as trackers_router
     from pathways.xapi.routes import router as xapi_router
 
+    # The LRS first: its addresses are its own (/xapi, /admin/lrs, /api/v1/xapi), and an LMS's statement
+    # batches, the busiest requests, were matched against every route of the site before reaching it.
     routers = (
+        xapi_router,
         home_router,
         auth_router,
         careers_router,
@@ -144,7 +147,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         plans_router,
         inbox_router,
         trackers_router,
-        xapi_router,
         practice_router,
         teams_router,
         org_router,

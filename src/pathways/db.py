@@ -1,10 +1,12 @@
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from pathways.errors import ServiceBusy
@@ -94,6 +96,32 @@ def _configure_sqlite(engine: Engine, lock_wait_s: float) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# A pooled connection unused this long is pinged before it is handed out (see _ping_when_idle).
+PING_AFTER_IDLE_S = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, for connections that sat idle: a restarted server or a dropped connection is noticed
+    before a request uses it, without a round trip on every checkout (an LRS batch paid one in nine for it).
+    A connection back in the pool moments ago was working then; if the server went away since, the failing
+    statement makes SQLAlchemy discard every connection older than it, as it does without any ping."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new (just connected), or used moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool then replaces the connection and tries the checkout again.
+            raise DisconnectionError(str(exc)) from exc
+
+
 def make_engine(url: str, lock_wait_s: float = REQUEST_LOCK_WAIT_S) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
@@ -102,9 +130,8 @@ def make_engine(url: str, lock_wait_s: float = REQUEST_LOCK_WAIT_S) -> Engine:
         # lock_timeout bounds the wait for a row or table lock (another transaction writing the same rows);
         # a statement that only runs long is not cut off.
         options = f"-c lock_timeout={int(lock_wait_s * 1000)}"
-        engine = create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"options": options}
-        )
+        engine = create_engine(url, pool_size=10, max_overflow=20, connect_args={"options": options})
+        _ping_when_idle(engine)
     _translate_lock_conflicts(engine)
     return engine
 
@@ -134,18 +161,6 @@ class Database:
         """A session whose every transaction takes the write lock first, also after a commit: for writers
         that commit more than once (an import, batch by batch)."""
         return self.sessionmaker(bind=self.writer_engine)
-
-    def request_session(self, writes: bool = False) -> Iterator[Session]:
-        # One transaction per request, for the web tier's session dependency (pathways.deps). A request that
-        # may write takes SQLite's write lock with its first statement; long work ends that transaction early
-        # (begin_reading, import_jobs) and each later transaction takes the lock again.
-        with self.writer_session() if writes else self.session() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

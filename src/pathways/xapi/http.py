@@ -243,6 +243,16 @@ def _handle(request: Request, session: Session, action: Action, body: bytes, nee
     return response
 
 
+def _handle_to_the_end(
+    request: Request, session: Session, action: Action, body: bytes, needs_version: bool
+) -> Response:
+    """The request and its commit, in one trip to the thread pool: the session dependency then has nothing
+    left to do (deps.get_session), and a commit that fails is still answered as an error (see call)."""
+    response = _handle(request, session, action, body, needs_version)
+    session.commit()
+    return response
+
+
 async def call(
     request: Request,
     session: Session,
@@ -266,7 +276,7 @@ async def call(
     except XapiError as exc:
         return error_response(exc, request.headers.get(VERSION_HEADER))
     try:
-        return await run_in_threadpool(_handle, request, session, action, body, needs_version)
+        return await run_in_threadpool(_handle_to_the_end, request, session, action, body, needs_version)
     except Exception as exc:
         # Answered here, so a resource can still add its headers (Consistent-Through); nothing is kept.
         session.rollback()

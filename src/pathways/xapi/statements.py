@@ -212,12 +212,20 @@ def _lookup(
     driver = session.connection().connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
     with driver.pipeline():
-        stored = driver.execute(_LOOKUP_WITH_CLOCK, {"ids": ids, "targets": referenced})
+        stored = driver.execute(
+            _LOOKUP_WITH_CLOCK, {"ids": _uuid_array(ids), "targets": _uuid_array(referenced)}
+        )
         named = None if asked.empty else driver.execute(people.FIND_POSTGRESQL, asked.postgresql_params())
     rows = stored.fetchall()
     found = [(r[1], r[2], r[3], r[4]) for r in rows if r[1] is not None]
     lookup = people.Lookup(asked, [] if named is None else [tuple(r) for r in named.fetchall()])
     return rows[0][0].astimezone(dt.UTC), found, lookup
+
+
+def _uuid_array(uuids: list[str]) -> str:
+    """A PostgreSQL array literal of statement ids, validated UUIDs that need no quoting: psycopg's list
+    adapter quotes each element in Python, a tenth of the look-up's CPU for a batch's hundred ids."""
+    return "{" + ",".join(uuids) + "}"
 
 
 def insert_rows(
