@@ -18,8 +18,9 @@ def _has_work(session: Session) -> bool:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    # One transaction per request. A request that may write takes SQLite's write lock with its first statement;
-    # long work ends that transaction early (db.begin_reading, import_jobs) and each later one takes it again.
+    # One transaction per request. A request that may write takes SQLite's write lock with its first
+    # statement; long work ends that transaction early (db.begin_reading, import_jobs), and each later
+    # transaction takes the lock again.
     # scope="function" (below) ends the transaction before the response is sent, so a failed commit becomes
     # an error response instead of a success the client was already told about.
     # Async, so that FastAPI does not send its start and its end to the thread pool (two hand-offs between
