@@ -42,8 +42,8 @@ def validate_agent(value: Any, where: str) -> None:
         raise Invalid(where, "must be an Agent object")
     if value.get("objectType", "Agent") != "Agent":
         raise Invalid(f"{where}.objectType", "must be 'Agent'")
-    unknown = set(value) - AGENT_PROPERTIES
-    if unknown:
+    if not AGENT_PROPERTIES.issuperset(value):
+        unknown = set(value) - AGENT_PROPERTIES
         raise Invalid(where, f"has unknown properties: {', '.join(sorted(unknown))}")
     _check_ifi(value, where)
     if not any(p in value for p in IFI_PROPERTIES):
