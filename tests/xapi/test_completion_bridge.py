@@ -166,3 +166,90 @@ def test_a_batchs_query_count_does_not_grow_with_its_completions(
         select(Badge.employee_id).where(Badge.achievement_key.startswith(f"course:{course.code}"))
     )
     assert set(held) >= {person.id for person in people}
+
+
+def badge_of(session: Session, employee: Employee, key: str) -> Badge:
+    session.expire_all()
+    badge = session.scalar(
+        select(Badge).where(Badge.employee_id == employee.id, Badge.achievement_key == key)
+    )
+    assert badge is not None, f"no badge {key}"
+    return badge
+
+
+def verified(lrs: Lrs, badge: Badge) -> str:
+    """The outcome the public verify endpoint gives, signed out, as anyone checking the badge would see it."""
+    answer = lrs.client.get(f"/api/v1/badges/verify?id={badge.uuid}")
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["outcome"])
+
+
+@pytest.fixture
+def once_course(session: Session, alice: Employee) -> Course:
+    # A course done once (not renewed): it earns one badge, course:CODE.
+    done = select(Completion.course_id).where(Completion.employee_id == alice.id)
+    found = session.scalar(
+        select(Course)
+        .where(Course.id.not_in(done), Course.valid_for_months.is_(None), Course.lms_id.is_not(None))
+        .order_by(Course.code)
+        .limit(1)
+    )
+    assert found is not None
+    return found
+
+
+def test_voiding_revokes_the_badge_the_completion_earned(
+    lrs: Lrs, session: Session, alice: Employee, once_course: Course
+) -> None:
+    s = report(COMPLETED, once_course, {"mbox": f"mailto:{alice.email}"})
+    assert lrs.post(s).status_code == 200
+    badge = badge_of(session, alice, f"course:{once_course.code}")
+    assert verified(lrs, badge) == "valid"
+
+    assert (
+        lrs.post(statement(VOIDED, object={"objectType": "StatementRef", "id": s["id"]})).status_code == 200
+    )
+    assert verified(lrs, badge_of(session, alice, f"course:{once_course.code}")) == "revoked"
+    assert "voided" in badge_of(session, alice, f"course:{once_course.code}").revoked_reason
+
+
+def test_voiding_keeps_the_badge_while_another_completion_of_the_course_stands(
+    lrs: Lrs, session: Session, alice: Employee, once_course: Course
+) -> None:
+    s = report(COMPLETED, once_course, {"mbox": f"mailto:{alice.email}"})
+    assert lrs.post(s).status_code == 200
+    session.add(
+        Completion(
+            employee_id=alice.id,
+            course_id=once_course.id,
+            completed_at=DAY - dt.timedelta(days=30),
+            score=None,
+            source="manual",
+        )
+    )
+    session.flush()
+    assert (
+        lrs.post(statement(VOIDED, object={"objectType": "StatementRef", "id": s["id"]})).status_code == 200
+    )
+    assert len(completions(session, alice, once_course)) == 1
+    assert verified(lrs, badge_of(session, alice, f"course:{once_course.code}")) == "valid"
+
+
+def test_voiding_a_renewed_course_revokes_that_completions_badge(
+    lrs: Lrs, session: Session, alice: Employee
+) -> None:
+    renewed = session.scalar(
+        select(Course)
+        .where(Course.valid_for_months.is_not(None), Course.lms_id.is_not(None))
+        .order_by(Course.code)
+        .limit(1)
+    )
+    assert renewed is not None
+    s = report(COMPLETED, renewed, {"mbox": f"mailto:{alice.email}"})
+    assert lrs.post(s).status_code == 200
+    key = f"course:{renewed.code}:{DAY.isoformat()}"
+    assert verified(lrs, badge_of(session, alice, key)) == "valid"
+    assert (
+        lrs.post(statement(VOIDED, object={"objectType": "StatementRef", "id": s["id"]})).status_code == 200
+    )
+    assert verified(lrs, badge_of(session, alice, key)) == "revoked"

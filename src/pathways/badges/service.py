@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from pathways.badges.models import Badge
 from pathways.config import Settings
 from pathways.db import Base
 from pathways.errors import BadRequest, Forbidden, NotFound
+from pathways.learning.completions import CompletionKey
+from pathways.learning.models import Completion, Course
 from pathways.org.models import Employee
 
 MAX_REASON = 500
@@ -190,6 +193,69 @@ def revoke(session: Session, actor: User, badge_id: int, reason: str) -> Badge:
     )
     session.flush()
     return badge
+
+
+def revoke_withdrawn(
+    session: Session, withdrawn: Sequence[CompletionKey], reason: str, actor_user_id: int | None = None
+) -> list[Badge]:
+    """Revoke the course badges that completions taken back had earned, in the caller's transaction.
+
+    A course done once earns one badge (course:CODE): it stays while another completion of the course still
+    stands. A course that must be renewed earns one badge per completion (course:CODE:DATE), valid until that
+    completion lapses: the badge of the completion taken back goes. Revoked as `revoke` does, so the status
+    list and verification say so; a fixed number of queries whatever the number of completions.
+    """
+    if not withdrawn:
+        return []
+    employee_ids = sorted({employee_id for employee_id, _, _ in withdrawn})
+    course_ids = sorted({course_id for _, course_id, _ in withdrawn})
+    courses = {
+        row.id: (row.code, row.valid_for_months)
+        for row in session.execute(
+            select(Course.id, Course.code, Course.valid_for_months).where(Course.id.in_(course_ids))
+        )
+    }
+    standing = {
+        (row.employee_id, row.course_id)
+        for row in session.execute(
+            select(Completion.employee_id, Completion.course_id)
+            .where(Completion.employee_id.in_(employee_ids), Completion.course_id.in_(course_ids))
+            .distinct()
+        )
+    }
+    wanted: set[tuple[int, str]] = set()
+    for employee_id, course_id, completed_at in withdrawn:
+        code, months = courses[course_id]
+        if months:
+            wanted.add((employee_id, f"course:{code}:{completed_at.isoformat()}"))
+        elif (employee_id, course_id) not in standing:
+            wanted.add((employee_id, f"course:{code}"))
+    if not wanted:
+        return []
+    candidates = session.scalars(
+        select(Badge).where(
+            Badge.employee_id.in_(employee_ids),
+            Badge.achievement_key.in_(sorted({key for _, key in wanted})),
+            Badge.revoked_at.is_(None),
+        )
+    )
+    revoked = [badge for badge in candidates if (badge.employee_id, badge.achievement_key) in wanted]
+    now = _now()
+    for badge in revoked:
+        badge.revoked_at = now
+        badge.revoked_reason = reason[:MAX_REASON]
+        badge.revoked_by_user_id = actor_user_id
+        audit.record(
+            session,
+            actor_user_id=actor_user_id,
+            action="badge.revoke",
+            entity="badges",
+            entity_id=badge.id,
+            before={"revoked": False},
+            after={"revoked": True, "reason": badge.revoked_reason},
+        )
+    session.flush()
+    return revoked
 
 
 def revokable_badges(session: Session, actor: User, employee: Employee) -> bool:

@@ -52,14 +52,16 @@ def record_completion(
     return completion, True
 
 
-def withdraw_completion(session: Session, *, source_ref: str) -> int:
-    """Remove what one report recorded (a voided xAPI statement); returns how many rows went."""
-    rows = list(session.scalars(select(Completion).where(Completion.source_ref == source_ref)))
+def withdraw_completions(session: Session, source_refs: Sequence[str]) -> list["CompletionKey"]:
+    """Remove what these reports recorded (voided xAPI statements); returns the keys of the rows that went."""
+    if not source_refs:
+        return []
+    rows = list(session.scalars(select(Completion).where(Completion.source_ref.in_(source_refs))))
     for row in rows:
         session.delete(row)
     session.flush()
     level_summary.refresh_levels(session, {row.employee_id for row in rows})
-    return len(rows)
+    return [(row.employee_id, row.course_id, row.completed_at) for row in rows]
 
 
 CompletionKey = tuple[int, int, dt.date]  # (employee id, course id, completed_at): what makes one unique

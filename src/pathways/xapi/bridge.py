@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from pathways.badges.service import revoke_withdrawn
 from pathways.learning import completion_rules as rules
-from pathways.learning.completions import RECORDED, Report, record_reports, withdraw_completion
+from pathways.learning.completions import RECORDED, Report, record_reports, withdraw_completions
 from pathways.xapi.agents import ifi_key
 from pathways.xapi.formats import parse_timestamp
 from pathways.xapi.models import XapiCompletionRejection
@@ -25,6 +26,7 @@ COMPLETION_VERBS = frozenset(
 )
 NOTE_LENGTH = 300  # xapi_statements.bridge_note and the rejection's reason; an IRI in a note may be longer
 WITHDRAWN = "withdrawn: the statement was voided"
+WITHDRAWN_BADGE = "withdrawn: the completion it was issued for was voided in the LMS (xAPI)"
 VOIDED_RESOLUTION = "voided: the statement was voided before it was resolved"
 SOURCE = "xapi"
 WHAT = "timestamp"  # how the rules' messages name the date
@@ -138,7 +140,8 @@ def record_batch(session: Session, statements: list[dict[str, Any]], lookup: Loo
 
 
 def withdraw(session: Session, statement_ids: list[str]) -> int:
-    """Voided statements: their completions go, and their open rejections are closed."""
+    """Voided statements: their completions go, with the course badges they earned (unless another completion
+    still earns one), and their open rejections are closed."""
     session.execute(
         update(XapiCompletionRejection)
         .where(
@@ -147,4 +150,6 @@ def withdraw(session: Session, statement_ids: list[str]) -> int:
         )
         .values(resolved_at=dt.datetime.now(dt.UTC), resolution=VOIDED_RESOLUTION)
     )
-    return sum(withdraw_completion(session, source_ref=sid) for sid in statement_ids)
+    withdrawn = withdraw_completions(session, statement_ids)
+    revoke_withdrawn(session, withdrawn, WITHDRAWN_BADGE)
+    return len(withdrawn)
