@@ -156,6 +156,7 @@ def timed_import(database: Database, path: Path) -> tuple[float, str, float, flo
         run = import_jobs.new_run("cli", path.name, None, digest, path.stat().st_size)
         outcome = import_jobs.apply_stream(
             session, stream, run, today=dt.date.today(), actor_user_id=None, audit_source="bench",
+            awards=None,  # the import alone, as in earlier runs; issuing badges in bulk is bench/badges.py's
             on_progress=lambda _rows: samples.append(current_rss_mb()),
         )  # fmt: skip
         session.commit()

@@ -61,7 +61,7 @@ def apply(database: Database, data: bytes, **options: object) -> import_jobs.Imp
         )
         outcome = import_jobs.apply_stream(
             session, io.BytesIO(data), run, today=TODAY, actor_user_id=None, audit_source="test",
-            batch_size=BATCH, **options,
+            batch_size=BATCH, **{"awards": None, **options},
         )  # fmt: skip
         session.commit()
     return outcome

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from pathways.badges import service as badges
 from pathways.config import get_settings
 from pathways.csvfile import spreadsheet_safe
 from pathways.db import JOB_LOCK_WAIT_S, Database
@@ -57,7 +58,8 @@ def import_command(
     its own so that the site keeps working meanwhile. If the import is stopped, run it again: it finishes,
     and says what the earlier run had recorded."""
     # The import waits its turn for the lock behind requests rather than give up: they are short.
-    database = Database(get_settings().database_url, lock_wait_s=JOB_LOCK_WAIT_S)
+    settings = get_settings()
+    database = Database(settings.database_url, lock_wait_s=JOB_LOCK_WAIT_S)
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     out = rejects.open("w", newline="", encoding="utf-8") if rejects else None
@@ -85,7 +87,7 @@ def import_command(
                     run = run or import_jobs.new_run("cli", file.name, None, digest, size)
                     outcome = import_jobs.apply_stream(
                         session, raw, run, today=today, actor_user_id=None, audit_source=f"cli {file.name}",
-                        on_progress=on_progress, on_reject=on_reject,
+                        awards=badges.issuing(settings), on_progress=on_progress, on_reject=on_reject,
                     )  # fmt: skip
                     session.commit()
                 report, earlier = outcome.report, outcome.earlier

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pathways.auth.models import User
+from pathways.badges import service as badges
 from pathways.db import begin_reading
 from pathways.errors import AppError, Conflict
 from pathways.learning.assignments import plain_text
@@ -113,12 +114,15 @@ def apply_stream(
     today: dt.date,
     actor_user_id: int | None,
     audit_source: str,
+    awards: badges.Issuing | None,
     on_progress: Callable[[int], None] | None = None,
     on_reject: Callable[[Rejection], None] | None = None,
     batch_size: int = JOB_BATCH,
 ) -> ImportOutcome:
     """Apply a file batch by batch into `run`. The last transaction (the run's summary, the audit entry) is
-    left for the caller to commit, as a request does at its end."""
+    left for the caller to commit, as a request does at its end. With `awards`, the people a batch records
+    completions for get the badges they earned, in the batch's transaction (award_many: a fixed number of
+    queries a batch)."""
     check_file(stream)
     earlier = None
     if run.started_at is not None and run.applied_at is None:
@@ -128,10 +132,16 @@ def apply_stream(
     session.add(run)
     session.commit()  # the run is on record before its first batch
     checkpoint = _Checkpoint(session, run)
+
+    def award(employee_ids: set[int]) -> None:
+        if awards is not None:
+            badges.award_many(session, awards, employee_ids, today)
+
     try:
         report = run_import(
             session, stream, today=today, dry_run=False, on_progress=on_progress, on_reject=on_reject,
             batch_size=batch_size, between_batches=checkpoint,
+            on_recorded=award,
         )  # fmt: skip
     except BaseException as exc:
         session.rollback()
@@ -196,7 +206,9 @@ def preview_upload(
     return stored, report
 
 
-def apply_upload(session: Session, user: User, import_id: int, today: dt.date) -> ImportOutcome:
+def apply_upload(
+    session: Session, user: User, import_id: int, today: dt.date, awards: badges.Issuing
+) -> ImportOutcome:
     """Apply a previewed file; the rows are checked again, against the database as it is now."""
     stored = get_upload(session, user, import_id)
     if stored.applied_at is not None:
@@ -205,14 +217,16 @@ def apply_upload(session: Session, user: User, import_id: int, today: dt.date) -
         raise Conflict("This file was imported from the command line or the API; import it there again.")
     source = f"upload {stored.filename} ({stored.sha256[:12]})"
     return apply_stream(
-        session, io.BytesIO(stored.content), stored, today=today, actor_user_id=user.id, audit_source=source
-    )
+        session, io.BytesIO(stored.content), stored, today=today, actor_user_id=user.id, audit_source=source,
+        awards=awards,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- the API: one request, dry run or apply
 def import_upload(
-    session: Session, user: User, filename: str, data: bytes, today: dt.date, *, dry: bool
-) -> ImportOutcome:
+    session: Session, user: User, filename: str, data: bytes, today: dt.date, *, dry: bool,
+    awards: badges.Issuing,
+) -> ImportOutcome:  # fmt: skip
     ensure_importer(user)
     if dry:
         return ImportOutcome(dry_run(session, io.BytesIO(data), today=today), None)
@@ -221,5 +235,5 @@ def import_upload(
     run.uploaded_by_user_id = user.id
     return apply_stream(
         session, io.BytesIO(data), run, today=today, actor_user_id=user.id,
-        audit_source=f"api {filename or 'upload'}",
+        audit_source=f"api {filename or 'upload'}", awards=awards,
     )  # fmt: skip

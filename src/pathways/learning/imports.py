@@ -252,7 +252,13 @@ def _sample(row: int, checked: Checked) -> RowPreview:
     return RowPreview(row, name, code, new.completed_at, new.score)
 
 
-def _flush(session: Session, batch: _Batch, report: ImportReport, seen: SeenKeys) -> None:
+def _flush(
+    session: Session,
+    batch: _Batch,
+    report: ImportReport,
+    seen: SeenKeys,
+    on_recorded: Callable[[set[int]], object] | None = None,
+) -> None:
     earlier = seen.first_rows([(checked[0].key, row) for row, checked in batch.rows])
     fresh = [(row, checked) for row, checked in batch.rows if checked[0].key not in earlier]
     for row, checked in batch.rows:
@@ -263,6 +269,9 @@ def _flush(session: Session, batch: _Batch, report: ImportReport, seen: SeenKeys
         known = existing_completions(session, sorted(row.key for row in rows))
     else:
         known = record_completions(session, rows, source="csv")
+        recorded_for = {row.employee_id for row in rows if row.key not in known}
+        if on_recorded is not None and recorded_for:
+            on_recorded(recorded_for)
     for row, checked in fresh:
         if checked[0].key in known:
             report.known += 1
@@ -309,12 +318,15 @@ def run_import(
     on_reject: Callable[[Rejection], None] | None = None,
     batch_size: int = BATCH,
     between_batches: Callable[[ImportReport], None] | None = None,
+    on_recorded: Callable[[set[int]], object] | None = None,
 ) -> ImportReport:
     """Check every row and record the good ones (count them, in a dry run).
 
     `between_batches` runs after each batch is recorded: the caller may commit there (import_jobs.py), having
-    run check_file first. Without it the import is one savepoint: a file-level error found late (a bad byte
-    at row 900,000) undoes the batches already recorded, whatever the caller does next.
+    run check_file first. `on_recorded` hears, in each batch's transaction, whose completions the batch
+    recorded (import_jobs: their badges). Without `between_batches` the import is one savepoint: a file-level
+    error found late (a bad byte at row 900,000) undoes the batches already recorded, whatever the caller does
+    next.
     """
     report = ImportReport(dry_run=dry_run, on_reject=on_reject)
     lookups = _Lookups(session)
@@ -340,7 +352,7 @@ def run_import(
                 continue
             batch.rows.append((row, checked))
             if len(batch.rows) >= batch_size:
-                _flush(session, batch, report, seen)
+                _flush(session, batch, report, seen, on_recorded)
                 if between_batches and not dry_run:
                     between_batches(report)
                 if on_progress:
@@ -349,7 +361,7 @@ def run_import(
             raise ImportFileError(EMPTY_FILE)
         if report.rows == 0:
             raise ImportFileError(NO_ROWS)
-        _flush(session, batch, report, seen)
+        _flush(session, batch, report, seen, on_recorded)
         if on_progress:
             on_progress(report.rows)
     except BaseException:

@@ -11,6 +11,7 @@ from pathways.auth import audience
 from pathways.auth.dependencies import CurrentUser
 from pathways.auth.models import User
 from pathways.auth.permissions import can_assign_learning
+from pathways.badges import service as badges
 from pathways.badges.routes import BadgeAwarder
 from pathways.deps import DbSession
 from pathways.errors import AppError
@@ -245,7 +246,8 @@ def import_preview(request: Request, session: DbSession, user: CurrentUser) -> H
     dependencies=CSRF,
 )
 def import_apply(request: Request, import_id: RowId, session: DbSession, user: CurrentUser) -> HTMLResponse:
-    outcome = import_jobs.apply_upload(session, user, import_id, today())
+    awards = badges.issuing(request.app.state.settings)
+    outcome = import_jobs.apply_upload(session, user, import_id, today(), awards)
     context = {"stored": outcome.run, "report": outcome.report, "earlier": outcome.earlier}
     return render(request, "learning/import_report.html", context)
 
@@ -343,7 +345,10 @@ def import_completions(
     import_uploads.ensure_importer(user)
     upload = read_upload(request, MAX_UPLOAD_BYTES)
     import_uploads.check_size(len(upload.data))
-    outcome = import_jobs.import_upload(session, user, upload.filename, upload.data, today(), dry=dry_run)
+    outcome = import_jobs.import_upload(
+        session, user, upload.filename, upload.data, today(), dry=dry_run,
+        awards=badges.issuing(request.app.state.settings),
+    )  # fmt: skip
     return ImportReportOut.of(outcome.report, outcome.earlier)
 
 
