@@ -57,7 +57,9 @@ def test_an_import_issues_the_course_badges_it_earns(client: TestClient, session
     assert list(keys).count("course:COMM-110") == 1
 
 
-def test_badges_for_many_people_cost_the_same_queries_as_for_few(client: TestClient, session: Session) -> None:
+def test_badges_for_many_people_cost_the_same_queries_as_for_few(
+    client: TestClient, session: Session
+) -> None:
     people = list(session.scalars(select(Employee).order_by(Employee.id).limit(24)))
     assert len(people) == 24
     sign_in(client, "admin_ada")
