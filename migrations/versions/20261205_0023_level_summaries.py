@@ -17,7 +17,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The rule of competencies.evidence (and competencies.level_summary.live_levels), for the facts already recorded:
-# the highest level any evidence shows, and the latest manager rating.
+# the highest level any evidence shows, and the latest manager rating. Facts whose person or competency is gone
+# (rows written while foreign keys were off) have no summary: no page could show them.
 FILL = """
 INSERT INTO level_summaries (employee_id, competency_id, evidenced, rated)
 SELECT employee_id, competency_id, MAX(shown), MAX(rated)
@@ -39,6 +40,7 @@ FROM (
     ) AS ranked
     WHERE n = 1
 ) AS facts
+WHERE employee_id IN (SELECT id FROM employees) AND competency_id IN (SELECT id FROM competencies)
 GROUP BY employee_id, competency_id
 """
 

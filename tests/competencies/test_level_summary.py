@@ -15,7 +15,7 @@ from pathways.competencies.models import Competency, LevelSummary
 from pathways.config import DEFAULT_CONTENT_DIR
 from pathways.content.loader import load_content
 from pathways.demo.org_scale import Scale, load_org
-from pathways.learning.completions import record_completion, withdraw_completion
+from pathways.learning.completions import record_completion, withdraw_completions
 from pathways.learning.imports import run_import
 from pathways.learning.models import Completion, Course, course_competencies
 from pathways.org.models import Employee
@@ -68,7 +68,7 @@ def test_a_completion_raises_evidence_and_its_withdrawal_lowers_it_again(session
                       score=90, source="xapi", source_ref="statement-1")  # fmt: skip
     after = assert_summary_is_live(session)
     assert after != before  # the top-level course raised something
-    assert withdraw_completion(session, source_ref="statement-1") == 1
+    assert len(withdraw_completions(session, ["statement-1"])) == 1
     assert assert_summary_is_live(session) == before
 
 

@@ -17,8 +17,9 @@ def test_writes_that_read_first_do_not_fail_under_concurrency(tmp_path: Path) ->
     def writer() -> None:
         for _ in range(25):
             try:
-                # What a request does: read something, then write. Deferred BEGIN lets two of these collide.
-                for session in database.request_session(writes=True):
+                # What a writing request does (pathways.deps.get_session): read something, then write.
+                # Deferred BEGIN lets two of these collide.
+                with database.writer_session() as session, session.begin():
                     user_id = session.execute(text("SELECT id FROM users ORDER BY id LIMIT 1")).scalar_one()
                     session.add(Notification(user_id=user_id, kind="test", message="hello", link=""))
             except BaseException as exc:
@@ -40,6 +41,6 @@ def test_writes_that_read_first_do_not_fail_under_concurrency(tmp_path: Path) ->
 
 def test_read_requests_still_begin_deferred(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'readers.db'}")
-    for session in database.request_session(writes=False):
+    with database.session() as session, session.begin():
         assert session.execute(text("SELECT 1")).scalar_one() == 1
     database.engine.dispose()
