@@ -23,6 +23,7 @@ STATUSES = {
     "recorded": "Outcome recorded",
 }
 OPEN = ("requested", "scheduled", "held")
+ANSWERABLE = ("requested", "scheduled")  # the manager may still set a time, decline, or mark it held
 
 
 def clean(text: str, what: str, required: bool = False) -> str:
@@ -47,6 +48,13 @@ def _find(tracker: CareerTracker, conversation_id: int) -> TrackerConversation:
     if found is None:
         raise NotFound(f"No conversation with id {conversation_id} in this tracker.")
     return found
+
+
+def _answerable(tracker: CareerTracker, conversation_id: int, doing: str) -> TrackerConversation:
+    conversation = _find(tracker, conversation_id)
+    if conversation.status not in ANSWERABLE:
+        raise Conflict(f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be {doing}.")
+    return conversation
 
 
 def _answer(
@@ -77,11 +85,7 @@ def schedule_conversation(
     today: dt.date,
 ) -> TrackerConversation:
     """The manager answers a request with a time (or moves the time of one already scheduled)."""
-    conversation = _find(tracker, conversation_id)
-    if conversation.status not in ("requested", "scheduled"):
-        raise Conflict(
-            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be scheduled."
-        )
+    conversation = _answerable(tracker, conversation_id, "scheduled")
     if when.date() < today:
         raise BadRequest("The proposed time is in the past; choose a day from today on.")
     conversation.scheduled_for = when
@@ -102,11 +106,7 @@ def decline_conversation(
     session: Session, tracker: CareerTracker, user: User, conversation_id: int, message: str
 ) -> TrackerConversation:
     """The manager declines a request, and must say why: the employee reads it."""
-    conversation = _find(tracker, conversation_id)
-    if conversation.status not in ("requested", "scheduled"):
-        raise Conflict(
-            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be declined."
-        )
+    conversation = _answerable(tracker, conversation_id, "declined")
     conversation.response = clean(message, "reason for declining", required=True)
     _answer(session, tracker, user, conversation, "declined")
     inbox.notify_employee(
@@ -128,11 +128,7 @@ def mark_held(
     today: dt.date,
 ) -> TrackerConversation:
     """The conversation took place; its outcome is written down later (record_conversation)."""
-    conversation = _find(tracker, conversation_id)
-    if conversation.status not in ("requested", "scheduled"):
-        raise Conflict(
-            f"This conversation is {STATUSES[conversation.status].lower()}; it cannot be marked held."
-        )
+    conversation = _answerable(tracker, conversation_id, "marked held")
     if held_on > today:
         raise BadRequest("A conversation cannot be held in the future; give the day it took place.")
     conversation.held_on = held_on
